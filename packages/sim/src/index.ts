@@ -1,0 +1,6 @@
+/**
+ * `@zquic/sim`: A deterministic network simulator: virtual clock, impaired links, seeded randomness.
+ *
+ * @packageDocumentation
+ */
+export {};
