@@ -24,7 +24,8 @@ export type KeyExchangeGroup = "x25519" | "secp256r1" | "secp384r1" | "mlkem768"
 
 /**
  * Signature algorithms, by their TLS SignatureScheme names (RFC 8446 §4.2.3).
- * `rsa_pkcs1_*` are verification-only (certificate chains).
+ * TLS 1.3 uses `rsa_pkcs1_*` only in certificates (signing is there for test
+ * certificate authorities).
  */
 export type SignatureAlgorithm =
   | "ecdsa_secp256r1_sha256"
@@ -37,7 +38,10 @@ export type SignatureAlgorithm =
   | "rsa_pkcs1_sha384"
   | "rsa_pkcs1_sha512";
 
-/** An AEAD with a fixed key. The tag is appended to the ciphertext (16 bytes for all three). */
+/**
+ * An AEAD with a fixed key. The tag is appended to the ciphertext (16 bytes for
+ * all three). Arguments are read during the call only, so callers may reuse them.
+ */
 export interface Aead {
   readonly algorithm: AeadAlgorithm;
   readonly keyLength: number;
@@ -46,6 +50,13 @@ export interface Aead {
   readonly tagLength: number;
   /** Ciphertext ‖ tag. */
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Writes ciphertext ‖ tag (`plaintext.length + tagLength` bytes) into `output`
+   * at `offset`, sparing the packet path a copy. The ciphertext may replace the
+   * plaintext in place (`output.subarray(offset)` starting where `plaintext` does);
+   * any other overlap is undefined.
+   */
+  sealInto(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, output: Uint8Array, offset: number): void;
   /** The plaintext, or `null` when authentication fails. */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertextAndTag: Uint8Array): Uint8Array | null;
 }
@@ -53,7 +64,7 @@ export interface Aead {
 /** A header protection key (RFC 9001 §5.4). */
 export interface HeaderProtector {
   readonly algorithm: HeaderProtectionAlgorithm;
-  /** Writes the 5-byte mask for a 16-byte `sample` into `out` (at least 5 bytes). */
+  /** Writes the 5-byte mask for `sample` (exactly 16 bytes) into `out` (at least 5 bytes). */
   mask(sample: Uint8Array, out: Uint8Array): void;
 }
 
@@ -87,6 +98,8 @@ export interface KeyShare {
   /**
    * The shared secret from the peer's key_exchange bytes, or `null` when they
    * are malformed (wrong length, point not on the curve, all-zero X25519 output).
+   * A well-formed but wrong ML-KEM ciphertext yields an unrelated secret (FIPS 203
+   * implicit rejection), so the handshake fails at Finished instead.
    */
   complete(peerPublic: Uint8Array): Uint8Array | null;
 }

@@ -69,13 +69,16 @@ export class ZquicError extends Error {
 
 /**
  * Bytes from the network that do not decode. `transportCode` is the RFC error
- * code the condition maps to (FRAME_ENCODING_ERROR unless the context says otherwise).
+ * code the condition maps to (FRAME_ENCODING_ERROR unless the context says otherwise);
+ * `frameType`, when known, is the type of the frame that failed, for the Frame Type
+ * field of CONNECTION_CLOSE (RFC 9000 §19.19).
  */
 export class WireError extends ZquicError {
   override name = "WireError";
   constructor(
     message: string,
     readonly transportCode: number = TransportError.FRAME_ENCODING_ERROR,
+    readonly frameType?: number,
   ) {
     super("WIRE", message);
   }
