@@ -74,3 +74,12 @@ export class H3Error extends ZquicError {
 export class QpackError extends H3Error {
   override name = "QpackError";
 }
+
+/**
+ * RFC 9114 §8: a stream error — the peer broke a rule that concerns one request or push
+ * stream only (a malformed message, §4.1.2; an incomplete request, §4.1). The stream is
+ * aborted with `errorCode`; the connection carries on.
+ */
+export class H3StreamError extends H3Error {
+  override name = "H3StreamError";
+}

@@ -3,6 +3,8 @@ import { TlsClient, TlsServer, type TlsClientConfig, type TlsServerConfig, type 
 import {
   DEFAULT_TRANSPORT_PARAMETERS,
   TransportError,
+  Writer,
+  equalBytes,
   ZquicError,
   decodeTransportParameters,
   encodeTransportParameters,
@@ -36,6 +38,26 @@ import { decodeResumption, encodeResumption } from "./resumption.js";
 /** RFC 9000 §14: the smallest datagram QUIC may assume a path carries. */
 export const MIN_DATAGRAM_SIZE = 1200;
 
+/** RFC 9000 §10.3: a stateless reset ends in a 16-byte token and is at least 21 bytes long. */
+const RESET_TOKEN_LENGTH = 16;
+const MIN_STATELESS_RESET = 21;
+
+/** Below this many bytes of allowance no useful packet can be sent. */
+export const MIN_SENDABLE = 48;
+
+/** Packet kinds counted in {@link ConnectionStats}. */
+export type PacketKind = "initial" | "handshake" | "0RTT" | "1RTT";
+
+/** What a connection counted so far. */
+export interface ConnectionStats {
+  readonly packetsSent: Record<PacketKind, number>;
+  readonly packetsReceived: Record<PacketKind, number>;
+  packetsLost: number;
+  /** UDP payload bytes. */
+  bytesSent: number;
+  bytesReceived: number;
+}
+
 /** TLS settings the connection completes with its own transport parameters. */
 export type ClientTlsOptions = Omit<TlsClientConfig, "transportParameters" | "provider" | "random">;
 export type ServerTlsOptions = Omit<TlsServerConfig, "transportParameters" | "provider" | "random">;
@@ -57,6 +79,8 @@ export interface ConnectionOptions {
   readonly peerCid: Uint8Array;
   /** Server: the DCID of the client's first Initial (RFC 9000 §7.3). */
   readonly originalDcid?: Uint8Array;
+  /** Server: the DCID of the Initial that created the connection; the Initial keys come from it (RFC 9001 §5.2). */
+  readonly clientDcid?: Uint8Array;
   /** Server: the SCID of the Retry it sent for this connection. */
   readonly retryScid?: Uint8Array;
   /** Server: the client's address is already validated (Retry or NEW_TOKEN; RFC 9000 §8.1). */
@@ -137,6 +161,14 @@ export class Connection {
   maxDatagramSize = MIN_DATAGRAM_SIZE;
   /** @internal Packets that arrived before their keys (RFC 9001 §5.7), re-fed when keys arrive. */
   readonly undecryptable: { datagram: Uint8Array; path: NetworkPath; ecn: Ecn }[] = [];
+  /** Counters for tests, benchmarks and logs. */
+  readonly stats: ConnectionStats = {
+    packetsSent: { initial: 0, handshake: 0, "0RTT": 0, "1RTT": 0 },
+    packetsReceived: { initial: 0, handshake: 0, "0RTT": 0, "1RTT": 0 },
+    packetsLost: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+  };
   /** @internal The time of the latest input, for API calls that take no `now`. */
   lastNow: number;
   private closedEventSent = false;
@@ -200,7 +232,7 @@ export class Connection {
     this.cids.setPeerInitial(options.peerCid);
     if (role === "server") this.handshake.peerInitialScid = options.peerCid;
     // RFC 9001 §5.2: Initial keys from the client's first Destination Connection ID.
-    this.installInitialKeys(role === "client" ? options.peerCid : options.originalDcid ?? options.localCid);
+    this.installInitialKeys(role === "client" ? options.peerCid : options.clientDcid ?? options.originalDcid ?? options.localCid);
 
     const params = localTransportParameters(config, role, {
       localInitialScid: options.localCid,
@@ -210,12 +242,14 @@ export class Connection {
     }, { chosen: version, available: this.versions });
     const transportParameters = encodeTransportParameters({ ...DEFAULT_TRANSPORT_PARAMETERS, ...params }, { grease: options.random });
     const common = { provider: options.provider, random: options.random, transportParameters };
+    // RFC 9000 §7.4.1: 0-RTT is accepted only while the limits it relied on still hold.
+    const earlyDataContext = encodeEarlyDataContext(config);
     const tls = options.tls;
     const resumption = role === "client" && options.resumption !== undefined ? decodeResumption(options.resumption) : undefined;
     this.tls = (
       tls.role === "client"
         ? new TlsClient({ ...tls, ...common, ...(resumption ? { resumption: resumption.ticket } : {}) })
-        : new TlsServer({ ...tls, ...common })
+        : new TlsServer({ earlyDataContext, acceptEarlyData: (context) => equalBytes(context, earlyDataContext), ...tls, ...common })
     ) as TlsSession<never>;
     if (resumption !== undefined) this.applyRememberedParameters(resumption.parameters);
     this.restartIdleTimer(now);
@@ -263,7 +297,10 @@ export class Connection {
       if (time !== undefined && (earliest === undefined || time < earliest)) earliest = time;
     };
     consider(this.recovery.lossDetectionDeadline(this.handshakeStatus()));
-    for (const space of this.spaces) if (!space.discarded) consider(space.ack.ackDeadline());
+    // An ACK that cannot be sent yet (no keys, or the anti-amplification limit) arms no timer.
+    if (this.paths.active.amplificationAllowance >= MIN_SENDABLE) {
+      for (const space of this.spaces) if (this.canSendAck(space)) consider(space.ack.ackDeadline());
+    }
     consider(this.pacingDeadline);
     consider(this.paths.nextDeadline());
     consider(this.oneRtt?.discardDeadline);
@@ -299,6 +336,12 @@ export class Connection {
       onPacketsLost(this, outcome.lost);
       if (outcome.probe !== undefined) this.owePtoProbe(outcome.probe.space, outcome.probe.count);
     }
+  }
+
+  /** True when `space` can carry an ACK frame now (RFC 9000 §13.2.6: 0-RTT packets cannot). */
+  private canSendAck(space: PacketSpaceState): boolean {
+    if (space.discarded) return false;
+    return space.id === PacketSpace.Application ? this.oneRtt !== undefined : space.writeKeys !== undefined;
   }
 
   /** The next event for the application, or `null`. */
@@ -437,6 +480,17 @@ export class Connection {
     this.lifecycle.drain(reason, this.lastNow, this.currentPto());
   }
 
+  /**
+   * RFC 9000 §10.3.1: true (and the connection is over) when `datagram` ends in
+   * the stateless reset token of one of the peer's CIDs.
+   */
+  detectStatelessReset(datagram: Uint8Array): boolean {
+    if (datagram.length < MIN_STATELESS_RESET || this.lifecycle.state === "closed") return false;
+    if (!this.cids.matchesResetToken(datagram.subarray(datagram.length - RESET_TOKEN_LENGTH))) return false;
+    this.onStatelessReset();
+    return true;
+  }
+
   /** @internal A stateless reset arrived (RFC 9000 §10.3.1). */
   onStatelessReset(): void {
     this.lifecycle.terminate({ code: TransportError.NO_ERROR, application: false, reason: "stateless reset", initiator: "stateless_reset" });
@@ -564,6 +618,7 @@ export class Connection {
     const keys = packetKeys(this.provider, suite, secret, this.version);
     if (level === "early") {
       this.zeroRttKeys = keys;
+      if (direction === "read") this.retryUndecryptable(now);
       return;
     }
     if (level === "handshake") {
@@ -749,6 +804,22 @@ export class Connection {
   describeError(code: number): string {
     return transportErrorName(code);
   }
+}
+
+/** The server limits a 0-RTT client relies on (RFC 9000 §7.4.1), sealed into session tickets. */
+function encodeEarlyDataContext(config: TransportConfig): Uint8Array {
+  const writer = new Writer(64);
+  for (const value of [
+    config.initialMaxData,
+    config.initialMaxStreamDataBidiLocal,
+    config.initialMaxStreamDataBidiRemote,
+    config.initialMaxStreamDataUni,
+    config.maxStreamsBidi,
+    config.maxStreamsUni,
+    config.maxDatagramFrameSize,
+    config.activeConnectionIdLimit,
+  ]) writer.varint(value);
+  return writer.toBytes();
 }
 
 /** The packet number space that carries a TLS encryption level. */

@@ -1,4 +1,5 @@
 import { initialKeys, protect, retryIntegrityTag, type CryptoProvider, type RandomSource } from "@zquic/crypto";
+import { AntiReplay, TicketKeys } from "@zquic/tls";
 import {
   QUIC_V1,
   QUIC_V2,
@@ -63,6 +64,12 @@ export interface EndpointOptions {
   readonly versions?: readonly number[];
   /** Present to accept connections. */
   readonly server?: ServerOptions;
+  /**
+   * RFC 9000 §10.3.2: the static key stateless reset tokens are derived from (32
+   * bytes). Give the same key to a restarted endpoint (or every instance behind
+   * one address) so it can reset connections it has forgotten. Random by default.
+   */
+  readonly statelessResetKey?: Uint8Array;
 }
 
 /** What a client connection needs. */
@@ -123,6 +130,9 @@ export class Endpoint {
   private readonly cidLength: number;
   private readonly versions: readonly number[];
   private readonly transport: TransportConfig;
+  /** Server: ticket keys and the 0-RTT replay cache shared by all sessions, unless the TLS options bring their own. */
+  private readonly ticketKeys: TicketKeys | undefined;
+  private readonly antiReplay: AntiReplay | undefined;
   private resetBudget = { tokens: 0, updatedAt: 0 };
   private transmitCursor = 0;
 
@@ -134,7 +144,11 @@ export class Endpoint {
     this.versions = options.versions ?? [QUIC_V1, QUIC_V2];
     this.transport = transportConfig(options.transport);
     this.tokens = new TokenSealer(options.provider, options.random, options.server?.tokenLifetimes);
-    this.resetTokens = new ResetTokens(options.provider, options.random);
+    this.resetTokens = new ResetTokens(options.provider, options.statelessResetKey ?? options.random(32));
+    if (options.server !== undefined) {
+      this.ticketKeys = options.server.tls.ticketKeys ?? new TicketKeys({ provider: options.provider, random: options.random });
+      this.antiReplay = options.server.tls.antiReplay ?? new AntiReplay({});
+    }
   }
 
   /** A fresh connection ID no connection here uses. */
@@ -225,6 +239,13 @@ export class Endpoint {
       return;
     }
     if (header.form === "short") {
+      // RFC 9000 §10.3.1: an unroutable datagram may be a stateless reset for one of ours.
+      for (const candidate of this.connections) {
+        if (candidate.detectStatelessReset(datagram)) {
+          this.syncRoutes(candidate);
+          return;
+        }
+      }
       this.maybeStatelessReset(now, datagram, header.dcid, path);
       return;
     }
@@ -336,9 +357,10 @@ export class Endpoint {
       localCid: this.newCid(),
       peerCid: header.scid,
       originalDcid: pending.originalDcid,
+      clientDcid: header.dcid,
       ...(pending.retryScid ? { retryScid: pending.retryScid } : {}),
       addressValidated: pending.incoming.addressValidated,
-      tls: { role: "server", ...server.tls },
+      tls: { role: "server", ...server.tls, ticketKeys: this.ticketKeys!, antiReplay: this.antiReplay! },
       ...(server.issueNewTokens === false ? {} : { issueNewToken: (): Uint8Array => tokens.seal("new_token", path.remote, connection.lastNow) }),
     });
     const routeKey = toHex(header.dcid);

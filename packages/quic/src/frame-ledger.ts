@@ -19,6 +19,7 @@ export function onPacketsAcknowledged(connection: Connection, packets: readonly 
 
 /** Packets declared lost: their information is queued to be sent again where that still makes sense. */
 export function onPacketsLost(connection: Connection, packets: readonly SentPacket<PacketRecord>[]): void {
+  connection.stats.packetsLost += packets.length;
   for (const packet of packets) for (const frame of packet.info.frames) lost(connection, frame);
 }
 

@@ -8,7 +8,7 @@
 export * from "./address.js";
 export * from "./config.js";
 export { Endpoint, type EndpointOptions, type ServerOptions, type ConnectOptions, type Incoming, type EndpointEvent, type RetryPolicy } from "./endpoint.js";
-export { Connection, MIN_DATAGRAM_SIZE, type ConnectionOptions, type ClientTlsOptions, type ServerTlsOptions } from "./connection.js";
+export { Connection, MIN_DATAGRAM_SIZE, type ConnectionOptions, type ConnectionStats, type PacketKind, type ClientTlsOptions, type ServerTlsOptions } from "./connection.js";
 export type { ConnectionEvent } from "./events.js";
 export type { CloseReason, LifecycleState } from "./close.js";
 export type { StreamEvent } from "./streams/stream-map.js";

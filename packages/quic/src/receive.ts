@@ -27,10 +27,6 @@ import { PacketSpace, type SpaceId } from "./sent-packet.js";
 
 /** RFC 9001 §5.7: undecryptable packets buffered until their keys arrive, per connection. */
 const MAX_BUFFERED_DATAGRAMS = 16;
-/** RFC 9000 §10.3: a stateless reset token is the last 16 bytes of the datagram. */
-const RESET_TOKEN_LENGTH = 16;
-/** RFC 9000 §10.3: the smallest datagram that can be a stateless reset. */
-const MIN_STATELESS_RESET = 21;
 
 type ProtectedHeader = LongHeaderPacket | ShortHeaderPacket;
 
@@ -50,7 +46,10 @@ export function receiveDatagram(connection: Connection, now: number, datagram: U
   const path = connection.paths.pathFor(networkPath);
   if (path === undefined) return;
   // RFC 9000 §8.1: everything received on a path counts toward what may be sent on it (once).
-  if (!buffered) path.bytesReceived += datagram.length;
+  if (!buffered) {
+    path.bytesReceived += datagram.length;
+    connection.stats.bytesReceived += datagram.length;
+  }
   if (connection.lifecycle.state === "closing") {
     connection.lifecycle.onPacketWhileClosing();
     return;
@@ -112,7 +111,7 @@ function processPacket(connection: Connection, now: number, datagram: Uint8Array
   }
   const plaintext = openPayload(payloadKeys, packet, pnOffset + unmasked.pnLength, pn);
   if (plaintext === null) {
-    if (header.packetType === "1RTT") detectStatelessReset(connection, datagram);
+    if (header.packetType === "1RTT") connection.detectStatelessReset(datagram);
     return true;
   }
   // RFC 9000 §17.2, §17.3.1: reserved bits must be zero once protection is removed.
@@ -129,6 +128,7 @@ function processPacket(connection: Connection, now: number, datagram: Uint8Array
     if (keyResult === "updated") connection.emit({ type: "key_updated", generation });
   }
   if (space.ack.isDuplicate(pn)) return true;
+  connection.stats.packetsReceived[header.packetType]++;
 
   let frames: Frame[];
   try {
@@ -189,13 +189,6 @@ function learnPeerCid(connection: Connection, header: LongHeaderPacket): void {
   if (connection.handshake.peerInitialScid !== undefined) return;
   connection.handshake.peerInitialScid = header.scid;
   if (connection.role === "client") connection.cids.setPeerInitial(header.scid);
-}
-
-/** RFC 9000 §10.3.1: a datagram ending in a reset token of the peer's is a stateless reset. */
-function detectStatelessReset(connection: Connection, datagram: Uint8Array): void {
-  if (datagram.length < MIN_STATELESS_RESET) return;
-  const token = datagram.subarray(datagram.length - RESET_TOKEN_LENGTH);
-  if (connection.cids.matchesResetToken(token)) connection.onStatelessReset();
 }
 
 /** RFC 9000 §6.2: Version Negotiation, honoured only before any other packet from the server. */

@@ -1,5 +1,5 @@
 import type { Aead, CryptoProvider, RandomSource } from "@zquic/crypto";
-import { Reader, Writer, constantTimeEqual, utf8 } from "@zquic/wire";
+import { Reader, Writer, utf8 } from "@zquic/wire";
 import type { SocketAddress } from "./address.js";
 
 /** What a token vouches for. */
@@ -97,22 +97,14 @@ export class TokenSealer {
 
 /** RFC 9000 §10.3.2: stateless reset tokens derived from the CID with a static key. */
 export class ResetTokens {
-  private readonly key: Uint8Array;
-
   constructor(
     private readonly provider: CryptoProvider,
-    random: RandomSource,
-  ) {
-    this.key = random(32);
-  }
+    private readonly key: Uint8Array,
+  ) {}
 
   /** The token for `cid`: HMAC-SHA256(key, cid), first 16 bytes. */
   tokenFor(cid: Uint8Array): Uint8Array {
     return this.provider.hmac("sha256", this.key, cid).subarray(0, 16);
   }
 
-  /** True when `token` is ours for `cid`. */
-  matches(cid: Uint8Array, token: Uint8Array): boolean {
-    return constantTimeEqual(this.tokenFor(cid), token);
-  }
 }

@@ -20,7 +20,7 @@ import {
 } from "@zquic/wire";
 import type { Ecn, Transmit } from "./address.js";
 import { Lifecycle } from "./close.js";
-import { MIN_DATAGRAM_SIZE, type Connection } from "./connection.js";
+import { MIN_DATAGRAM_SIZE, MIN_SENDABLE, type Connection, type PacketKind } from "./connection.js";
 import type { PacketSpaceState } from "./packet-space.js";
 import type { Path } from "./path.js";
 import { PacketSpace } from "./sent-packet.js";
@@ -29,11 +29,10 @@ import type { SentFrame } from "./sent-frames.js";
 /** RFC 9001 §5.3: every AEAD here appends a 16-byte tag. */
 const AEAD_TAG_LENGTH = 16;
 /** Below this much room a packet is not worth starting. */
-const MIN_PACKET_ROOM = 48;
+const MIN_PACKET_ROOM = MIN_SENDABLE;
 /** Room kept for one small control frame. */
 const CONTROL_FRAME_ROOM = 24;
 
-type PacketKind = "initial" | "handshake" | "0RTT" | "1RTT";
 
 /** A packet being assembled: frames go into `payload`; the header and protection come last. */
 interface Draft {
@@ -109,10 +108,25 @@ function packetKeysFor(connection: Connection, space: PacketSpaceState): { keys:
   if (space.id === PacketSpace.Initial) return space.writeKeys && { keys: space.writeKeys, kind: "initial", generation: 0 };
   if (space.id === PacketSpace.Handshake) return space.writeKeys && { keys: space.writeKeys, kind: "handshake", generation: 0 };
   const oneRtt = connection.oneRtt;
-  if (oneRtt !== undefined) return { keys: oneRtt.currentWriteKeys, kind: "1RTT", generation: oneRtt.writeGeneration };
+  if (oneRtt !== undefined) {
+    maybeUpdateKeys(connection);
+    return { keys: oneRtt.currentWriteKeys, kind: "1RTT", generation: oneRtt.writeGeneration };
+  }
   // RFC 9001 §4.6.1: a client sends 0-RTT until 1-RTT keys are available.
   if (connection.role === "client" && connection.zeroRttKeys !== undefined) return { keys: connection.zeroRttKeys, kind: "0RTT", generation: 0 };
   return undefined;
+}
+
+/**
+ * RFC 9001 §6.1, §6.6: start a key update after the configured packet budget,
+ * and in any case well before the AEAD's confidentiality limit.
+ */
+function maybeUpdateKeys(connection: Connection): void {
+  const keys = connection.oneRtt!;
+  if (!connection.handshake.confirmed) return;
+  const budget = connection.config.keyUpdateInterval > 0 ? connection.config.keyUpdateInterval : Infinity;
+  const limit = Math.min(budget, keys.confidentialityLimit * 0.75);
+  if (keys.packetsWithWriteKeys >= limit) keys.initiate(connection.lastNow);
 }
 
 function headerSize(connection: Connection, kind: PacketKind, pnLength: number): number {
@@ -349,6 +363,7 @@ function finish(connection: Connection, drafts: Draft[], path: Path, now: number
     const packet = protect(keys, writeHeader(connection, draft, pn), draft.payload.view(), pn);
     packets.push(packet);
     total += packet.length;
+    connection.stats.packetsSent[draft.kind]++;
     const inFlight = draft.ackEliciting || draft.padded;
     connection.recovery.onPacketSent({
       pn,
@@ -371,6 +386,7 @@ function finish(connection: Connection, drafts: Draft[], path: Path, now: number
     if (draft.kind === "handshake" && connection.role === "client") connection.discardSpace(PacketSpace.Initial);
   }
   if (!path.validated) path.bytesSent += total;
+  connection.stats.bytesSent += total;
   connection.pacer.onSent(now, total, connection.recovery.congestion.window, connection.recovery.rtt.smoothedRtt);
   const data = packets.length === 1 ? packets[0]! : concat(packets, total);
   return { data, path: { local: path.local, remote: path.remote }, ecn };

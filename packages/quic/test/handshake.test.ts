@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seedsToRun, withSeed } from "@zquic/sim";
-import { connectedPair } from "./harness.js";
+import { connectedPair } from "@zquic/testkit";
 
 describe("handshake through the simulator", () => {
   it("completes on a clean link", () =>

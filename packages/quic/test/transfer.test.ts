@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seedsToRun, withSeed } from "@zquic/sim";
-import { connectedPair, sha256Hex, uploads } from "./harness.js";
+import { connectedPair, sha256Hex, uploads } from "@zquic/testkit";
 
 describe("bulk transfer through the simulator", () => {
   it("moves 1 MB on a clean link, byte for byte", () =>

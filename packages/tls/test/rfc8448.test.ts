@@ -283,7 +283,7 @@ describe("RFC 8448 §4: resumed 0-RTT handshake", () => {
     expect(vectors.simple.resumptionPsk).toBe(t.psk);
   });
 
-  it("replays the client state machine with the PSK accepted, then 0-RTT accepted but missing_extension", () => {
+  it("replays the client state machine with the PSK accepted, then missing_extension at EncryptedExtensions", () => {
     const { context, next } = replayClient(t, { secret: t.psk!, ticketAlpn: "h3" });
     expect(context.facts.resumed).toBe(true);
     const keys = context.outputs.filter((output) => output.kind === "install_key");

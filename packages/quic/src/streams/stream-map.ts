@@ -82,6 +82,8 @@ export class StreamMap {
   private readonly localMaxStreams: PerType<number>;
   private readonly maxStreamsPending: PerType<boolean> = { bidi: false, uni: false };
   private readonly streamsBlockedPending: PerType<number | undefined> = { bidi: undefined, uni: undefined };
+  /** The limit a STREAMS_BLOCKED was last sent for: once per limit (RFC 9000 §4.6). */
+  private readonly streamsBlockedSent: PerType<number | undefined> = { bidi: undefined, uni: undefined };
   private peer: PeerStreamLimits = { maxStreamsBidi: 0, maxStreamsUni: 0, streamDataBidiLocal: 0, streamDataBidiRemote: 0, streamDataUni: 0, maxData: 0 };
   /** Connection-level send credit (MAX_DATA from the peer). */
   readonly connectionSend = new SendCredit(0);
@@ -161,7 +163,7 @@ export class StreamMap {
     const key = typeKey(bidirectional);
     const index = this.nextLocalIndex[key];
     if (index >= this.peerMaxStreams[key]) {
-      this.streamsBlockedPending[key] = this.peerMaxStreams[key];
+      if (this.streamsBlockedSent[key] !== this.peerMaxStreams[key]) this.streamsBlockedPending[key] = this.peerMaxStreams[key];
       return undefined;
     }
     this.nextLocalIndex[key] = index + 1;
@@ -508,7 +510,9 @@ export class StreamMap {
     const key = typeKey(bidirectional);
     const limit = this.streamsBlockedPending[key];
     this.streamsBlockedPending[key] = undefined;
-    return limit !== undefined && limit === this.peerMaxStreams[key] ? limit : undefined;
+    if (limit === undefined || limit !== this.peerMaxStreams[key]) return undefined;
+    this.streamsBlockedSent[key] = limit;
+    return limit;
   }
 
   /** STREAM_DATA_BLOCKED frames owed: `[streamId, limit]`. */

@@ -1,7 +1,13 @@
+/**
+ * `@zquic/testkit`: what zquic's own tests share — a client and a server endpoint
+ * on a simulated network, deterministic payloads, hashing, upload drivers.
+ *
+ * @packageDocumentation
+ */
 import { loadProvider, nobleProvider } from "@zquic/crypto";
-import { Network, SeededRandom, type LinkConfig, type TraceEvent } from "@zquic/sim";
+import { Network, SeededRandom, type LinkConfig, type SimNode, type TraceEvent } from "@zquic/sim";
 import { generateSelfSigned, insecureVerifier, type GeneratedCertificate } from "@zquic/tls";
-import { Endpoint, type Connection, type ConnectionEvent, type EndpointOptions, type ServerOptions, type TransportConfig } from "../src/index.js";
+import { Endpoint, type ClientTlsOptions, type Connection, type ConnectionEvent, type EndpointOptions, type ServerOptions, type ServerTlsOptions, type TransportConfig } from "@zquic/quic";
 
 /** The provider simulated endpoints use: native for speed unless ZQUIC_PROVIDER=noble. */
 export const provider = await loadProvider(process.env.ZQUIC_PROVIDER === "noble" ? "noble" : "native");
@@ -37,6 +43,8 @@ export interface Pair {
   readonly net: Network;
   readonly client: Endpoint;
   readonly server: Endpoint;
+  readonly clientNode: SimNode<Endpoint>;
+  readonly serverNode: SimNode<Endpoint>;
   readonly connection: Connection;
   /** Server-side connections, as they are accepted. */
   readonly accepted: Connection[];
@@ -45,6 +53,10 @@ export interface Pair {
   readonly serverEvents: ConnectionEvent[];
   /** Drains events into the arrays above (call from `until`). */
   pump(): void;
+  /** Opens another client connection to the same server (to resume, say). */
+  reconnect(options?: { resumption?: Uint8Array; token?: Uint8Array; earlyData?: boolean }): Connection;
+  /** Runs until `until()` holds (pumping events first) or `deadline` ms of virtual time pass. */
+  run(until: () => boolean, deadline?: number): string;
 }
 
 export interface PairOptions {
@@ -53,11 +65,14 @@ export interface PairOptions {
   readonly transport?: Partial<TransportConfig>;
   readonly server?: Partial<ServerOptions>;
   readonly clientOptions?: Partial<EndpointOptions>;
+  readonly serverOptions?: Partial<EndpointOptions>;
   readonly alpn?: readonly string[];
   readonly resumption?: Uint8Array;
   readonly token?: Uint8Array;
   readonly version?: number;
   readonly trace?: (event: TraceEvent) => void;
+  readonly clientTls?: Partial<ClientTlsOptions>;
+  readonly serverTls?: Partial<ServerTlsOptions>;
 }
 
 /** A client and a server endpoint on a simulated network, the client connecting. */
@@ -71,26 +86,40 @@ export function connectedPair(options: PairOptions): Pair {
     provider,
     random: serverRandom.bytes,
     ...(options.transport ? { transport: options.transport } : {}),
+    ...options.serverOptions,
     server: {
       tls: {
         alpn: options.alpn ?? ["zquic-test"],
         certificateChain: [cert.certificate.der],
         privateKey: cert.privateKey,
         now: clock,
+        ...options.serverTls,
       },
       ...options.server,
     },
   });
   const client = new Endpoint({ provider, random: clientRandom.bytes, ...(options.transport ? { transport: options.transport } : {}), ...options.clientOptions });
-  net.addNode(client, CLIENT_ADDRESS);
-  net.addNode(server, SERVER_ADDRESS);
-  const connection = client.connect(net.now, {
-    local: CLIENT_ADDRESS,
-    remote: SERVER_ADDRESS,
-    tls: { alpn: options.alpn ?? ["zquic-test"], serverName: "localhost", verifier: insecureVerifier(), now: clock },
+  const clientNode = net.addNode(client, CLIENT_ADDRESS);
+  const serverNode = net.addNode(server, SERVER_ADDRESS);
+  const connectClient = (extra: { resumption?: Uint8Array; token?: Uint8Array; earlyData?: boolean }) =>
+    client.connect(net.now, {
+      local: CLIENT_ADDRESS,
+      remote: SERVER_ADDRESS,
+      tls: {
+        alpn: options.alpn ?? ["zquic-test"],
+        serverName: "localhost",
+        verifier: insecureVerifier(),
+        now: clock,
+        ...options.clientTls,
+        ...(extra.earlyData !== undefined ? { earlyData: extra.earlyData } : {}),
+      },
+      ...(extra.resumption ? { resumption: extra.resumption } : {}),
+      ...(extra.token ? { token: extra.token } : {}),
+      ...(options.version ? { version: options.version } : {}),
+    });
+  const connection = connectClient({
     ...(options.resumption ? { resumption: options.resumption } : {}),
     ...(options.token ? { token: options.token } : {}),
-    ...(options.version ? { version: options.version } : {}),
   });
   const accepted: Connection[] = [];
   const clientEvents: ConnectionEvent[] = [];
@@ -100,7 +129,15 @@ export function connectedPair(options: PairOptions): Pair {
     for (let e = connection.pollEvent(); e !== null; e = connection.pollEvent()) clientEvents.push(e);
     for (const c of accepted) for (let e = c.pollEvent(); e !== null; e = c.pollEvent()) serverEvents.push(e);
   };
-  return { net, client, server, connection, accepted, clientEvents, serverEvents, pump };
+  const run = (until: () => boolean, deadline = 30_000) =>
+    net.runUntil({
+      until: () => {
+        pump();
+        return until();
+      },
+      deadline: net.now + deadline,
+    }).reason;
+  return { net, client, server, clientNode, serverNode, connection, accepted, clientEvents, serverEvents, pump, reconnect: (extra = {}) => connectClient(extra), run };
 }
 
 /** A deterministic payload of `size` bytes, different per `seed`. */
@@ -134,19 +171,19 @@ export function uploads(pair: Pair, sizes: readonly number[]): { done: () => boo
   const progress = new Map<number, number>();
   const received = new Map<number, Uint8Array[]>();
   const finished = new Set<number>();
-  let opened = false;
+  let opened = 0;
   const done = () => {
     pair.pump();
     const client = pair.connection;
-    if (!opened && client.isEstablished) {
-      sizes.forEach((size, i) => {
-        const id = client.openStream(true)!;
-        sent.set(id, payload(size, i + 1));
-        progress.set(id, 0);
-      });
-      opened = true;
+    // Streams open as the peer's limit allows (RFC 9000 §4.6).
+    while (opened < sizes.length && client.isEstablished) {
+      const id = client.openStream(true);
+      if (id === undefined) break;
+      sent.set(id, payload(sizes[opened]!, opened + 1));
+      progress.set(id, 0);
+      opened++;
     }
-    if (opened && client.lifecycle.state === "open") {
+    if (client.lifecycle.state === "open") {
       for (const [id, data] of sent) {
         let at = progress.get(id)!;
         if (at > data.length) continue;
@@ -172,11 +209,15 @@ export function uploads(pair: Pair, sizes: readonly number[]): { done: () => boo
             list.push(r.data.slice());
             received.set(id, list);
           }
-          if (r.fin) finished.add(id);
+          if (r.fin) {
+            finished.add(id);
+            // An empty answer closes the stream, returning its credit (RFC 9000 §4.6).
+            server.streamFinish(id);
+          }
         }
       }
     }
-    return opened && finished.size === sizes.length;
+    return finished.size === sizes.length;
   };
   return { done, received, sent };
 }

@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { withSeed } from "@zquic/sim";
+import { Endpoint } from "@zquic/quic";
+import { CLIENT_ADDRESS, SERVER_ADDRESS, connectedPair, provider, sha256Hex, testCertificate, uploads, WALL_CLOCK_START } from "@zquic/testkit";
+
+const established = (pair: ReturnType<typeof connectedPair>) => () =>
+  pair.connection.handshake.confirmed && pair.accepted.some((c) => c.handshake.confirmed);
+
+function checkUploads(run: ReturnType<typeof uploads>): void {
+  for (const [id, data] of run.sent) expect(sha256Hex(run.received.get(id) ?? []), `stream ${id}`).toBe(sha256Hex([data]));
+}
+
+describe("transport scenarios", () => {
+  it("updates keys mid-transfer, on demand and by packet budget (RFC 9001 §6)", () =>
+    withSeed(61, () => {
+      const pair = connectedPair({ seed: 61, link: { latency: 10, bandwidth: 50e6 }, transport: { keyUpdateInterval: 300 } });
+      const run = uploads(pair, [2 << 20]);
+      pair.net.at(200, () => pair.connection.updateKeys());
+      expect(pair.run(run.done, 60_000)).toBe("until");
+      checkUploads(run);
+      const clientUpdates = pair.clientEvents.filter((e) => e.type === "key_updated").length;
+      const serverUpdates = pair.serverEvents.filter((e) => e.type === "key_updated").length;
+      expect(clientUpdates + serverUpdates).toBeGreaterThanOrEqual(3);
+      expect(pair.connection.oneRtt!.writeGeneration).toBeGreaterThanOrEqual(2);
+    }));
+
+  it("follows a NAT rebinding mid-transfer and validates the new path (RFC 9000 §9.3)", () =>
+    withSeed(62, () => {
+      const pair = connectedPair({ seed: 62, link: { latency: 10, bandwidth: 50e6 } });
+      const run = uploads(pair, [1 << 20]);
+      const rebound = { address: "10.0.0.1", port: 40_001 };
+      pair.net.at(150, () => pair.net.rebind(CLIENT_ADDRESS, rebound));
+      expect(pair.run(run.done, 60_000)).toBe("until");
+      checkUploads(run);
+      const server = pair.accepted[0]!;
+      expect(server.path.remote).toEqual(rebound);
+      expect(pair.serverEvents).toContainEqual({ type: "path_changed", path: expect.objectContaining({ remote: rebound }) });
+      expect(server.paths.active.validated).toBe(true);
+    }));
+
+  it("migrates the client to a new address mid-transfer (RFC 9000 §9.2)", () =>
+    withSeed(63, () => {
+      const pair = connectedPair({ seed: 63, link: { latency: 10, bandwidth: 50e6 } });
+      const run = uploads(pair, [1 << 20]);
+      const moved = { address: "10.0.0.3", port: 50_000 };
+      pair.net.at(150, () => {
+        pair.net.attach(pair.clientNode, moved);
+        pair.connection.migrate(moved);
+      });
+      expect(pair.run(run.done, 60_000)).toBe("until");
+      checkUploads(run);
+      expect(pair.accepted[0]!.path.remote).toEqual(moved);
+    }));
+
+  it("closes both sides on idle timeout (RFC 9000 §10.1)", () =>
+    withSeed(64, () => {
+      const pair = connectedPair({ seed: 64, link: { latency: 10 }, transport: { maxIdleTimeout: 2000 } });
+      expect(pair.run(established(pair))).toBe("until");
+      const start = pair.net.now;
+      expect(pair.run(() => pair.connection.isClosed && pair.accepted[0]!.isClosed, 20_000)).toBe("until");
+      expect(pair.net.now - start).toBeGreaterThanOrEqual(2000);
+      expect(pair.clientEvents.find((e) => e.type === "closed")).toMatchObject({ reason: { initiator: "idle" } });
+    }));
+
+  it("recognises a stateless reset from a server that lost its state (RFC 9000 §10.3)", () =>
+    withSeed(65, () => {
+      const key = new Uint8Array(32).fill(9);
+      const pair = connectedPair({ seed: 65, link: { latency: 10 }, serverOptions: { statelessResetKey: key } });
+      expect(pair.run(established(pair))).toBe("until");
+      // The server restarts: same address, same reset key, no connections.
+      pair.net.detach(SERVER_ADDRESS);
+      const cert = testCertificate();
+      const restarted = new Endpoint({
+        provider,
+        random: pair.net.random.fork("restarted").bytes,
+        statelessResetKey: key,
+        server: { tls: { alpn: ["zquic-test"], certificateChain: [cert.certificate.der], privateKey: cert.privateKey, now: () => WALL_CLOCK_START + pair.net.now } },
+      });
+      pair.net.addNode(restarted, SERVER_ADDRESS);
+      pair.connection.ping();
+      expect(pair.run(() => pair.connection.isClosed, 10_000)).toBe("until");
+      expect(pair.clientEvents.find((e) => e.type === "closed")).toMatchObject({ reason: { initiator: "stateless_reset" } });
+    }));
+
+  it("never sends more than three times what it received before the client's address is validated (RFC 9000 §8.1)", () =>
+    withSeed(66, () => {
+      const pair = connectedPair({ seed: 66, link: { latency: 10 } });
+      // Only the client's first flight gets through; then the client falls silent.
+      const toServer = pair.net.linkBetween(CLIENT_ADDRESS.address, SERVER_ADDRESS.address);
+      pair.net.at(1, () => toServer.configure({ blackholes: [{ from: 1, until: 1e9 }] }));
+      pair.run(() => false, 20_000);
+      const received = pair.serverNode.stats.delivered.bytes;
+      const sent = pair.serverNode.stats.sent.bytes;
+      expect(received).toBeGreaterThan(0);
+      expect(sent).toBeGreaterThan(0);
+      expect(sent).toBeLessThanOrEqual(3 * received);
+    }));
+
+  it("exchanges DATAGRAM frames both ways (RFC 9221)", () =>
+    withSeed(67, () => {
+      const pair = connectedPair({ seed: 67, link: { latency: 10 } });
+      expect(pair.run(established(pair))).toBe("until");
+      const server = pair.accepted[0]!;
+      for (let i = 0; i < 20; i++) {
+        pair.connection.sendDatagram(new Uint8Array([1, i]));
+        server.sendDatagram(new Uint8Array([2, i]));
+      }
+      const count = (events: typeof pair.clientEvents, tag: number) => events.filter((e) => e.type === "datagram" && e.data[0] === tag).length;
+      expect(pair.run(() => count(pair.serverEvents, 1) === 20 && count(pair.clientEvents, 2) === 20)).toBe("until");
+      expect(() => pair.connection.sendDatagram(new Uint8Array(70_000))).toThrow(/DATAGRAM|exceeds/);
+    }));
+
+  it("opens 2,000 streams through a peer limit of 100 (RFC 9000 §4.6)", () =>
+    withSeed(68, () => {
+      const pair = connectedPair({ seed: 68, link: { latency: 5 }, transport: { maxStreamsBidi: 100 } });
+      const run = uploads(pair, Array.from({ length: 2000 }, (_, i) => 10 + (i % 50)));
+      expect(pair.run(run.done, 120_000)).toBe("until");
+      checkUploads(run);
+    }));
+
+  it("moves 1 MB through 4 KB flow-control windows that never grow (RFC 9000 §4)", () =>
+    withSeed(69, () => {
+      const windows = { initialMaxData: 4096, maxConnectionWindow: 4096, initialMaxStreamDataBidiLocal: 4096, initialMaxStreamDataBidiRemote: 4096, initialMaxStreamDataUni: 4096, maxStreamWindow: 4096 };
+      const pair = connectedPair({ seed: 69, link: { latency: 5 }, transport: windows });
+      const run = uploads(pair, [1 << 20]);
+      expect(pair.run(run.done, 300_000)).toBe("until");
+      checkUploads(run);
+    }));
+
+  it("survives a 2 s blackhole in every 5 s (RFC 9002 §6.2 probes)", () =>
+    withSeed(70, () => {
+      const pair = connectedPair({ seed: 70, link: { latency: 20, bandwidth: 20e6, blackholes: [{ every: 5000, duration: 2000, start: 1000 }] } });
+      const run = uploads(pair, [2 << 20]);
+      expect(pair.run(run.done, 300_000)).toBe("until");
+      checkUploads(run);
+    }));
+});
