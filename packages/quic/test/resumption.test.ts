@@ -12,11 +12,15 @@ function firstConnection(seed: number, earlyData: boolean) {
   const pair = connectedPair({ seed, link: { latency: 20 }, serverTls: { earlyData }, clientTls: { earlyData } });
   const events = pair.clientEvents;
   expect(pair.run(() => events.some((e) => e.type === "session_ticket") && events.some((e) => e.type === "new_token"))).toBe("until");
-  const ticket = events.find((e) => e.type === "session_ticket");
-  const token = events.find((e) => e.type === "new_token");
+  let ticket: Uint8Array = new Uint8Array(0);
+  let token: Uint8Array = new Uint8Array(0);
+  for (const event of events) {
+    if (event.type === "session_ticket") ticket = event.ticket;
+    if (event.type === "new_token") token = event.token;
+  }
   pair.connection.close(0, "done");
   pair.run(() => pair.connection.isClosed, 5_000);
-  return { pair, ticket: ticket!.type === "session_ticket" ? ticket.ticket : new Uint8Array(), token: token!.type === "new_token" ? token.token : new Uint8Array() };
+  return { pair, ticket, token };
 }
 
 describe("resumption and 0-RTT (RFC 9001 §4.6, RFC 9000 §7.4.1)", () => {

@@ -221,3 +221,4 @@ export function uploads(pair: Pair, sizes: readonly number[]): { done: () => boo
   };
   return { done, received, sent };
 }
+export * from "./wire-arbitraries.js";

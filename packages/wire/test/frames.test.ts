@@ -22,7 +22,7 @@ import {
   writeStreamFrameHeader,
   type Frame,
 } from "@zquic/wire";
-import { frame, frameArbitraries, mutated } from "./arbitraries.js";
+import { frame, frameArbitraries, mutated } from "@zquic/testkit";
 import { v1ClientCrypto, v1ServerPayload } from "./rfc-vectors.js";
 
 function encode(...frames: Frame[]): Uint8Array {

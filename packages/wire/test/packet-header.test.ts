@@ -34,7 +34,7 @@ import {
   type PacketNumberLength,
   type ProtectedLongPacketType,
 } from "@zquic/wire";
-import { bytes, connectionId, mutated } from "./arbitraries.js";
+import { bytes, connectionId, mutated } from "@zquic/testkit";
 import { v1Retry, v1ServerInitialPacket, v2Retry, v2ServerInitialPacket } from "./rfc-vectors.js";
 
 const clientDcid = fromHex("8394c8f03e515708");

@@ -17,7 +17,7 @@ import {
   type EndpointRole,
   type TransportParameters,
 } from "@zquic/wire";
-import { bytes, connectionId, fixedBytes, mutated } from "./arbitraries.js";
+import { bytes, connectionId, fixedBytes, mutated } from "@zquic/testkit";
 import { v1ClientCrypto } from "./rfc-vectors.js";
 
 const iscid = fromHex("0102030405060708");
