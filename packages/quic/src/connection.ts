@@ -20,8 +20,10 @@ import { DatagramQueue } from "./datagrams.js";
 import type { ConnectionEvent } from "./events.js";
 import { KeyUpdate } from "./key-update.js";
 import { Pacer } from "./pacer.js";
+import { MIN_DATAGRAM_SIZE, MtuDiscovery } from "./pmtud.js";
 import { PacketSpaceState, spaceLevel } from "./packet-space.js";
 import { PathManager, type Path } from "./path.js";
+import { QlogTrace, type QlogSink } from "./qlog.js";
 import { Recovery, type HandshakeStatus } from "./recovery.js";
 import { PacketSpace, type SpaceId } from "./sent-packet.js";
 import type { PacketRecord } from "./sent-frames.js";
@@ -35,8 +37,7 @@ import { transmitDatagram } from "./transmit.js";
 import { onPacketsAcknowledged, onPacketsLost } from "./frame-ledger.js";
 import { decodeResumption, encodeResumption } from "./resumption.js";
 
-/** RFC 9000 §14: the smallest datagram QUIC may assume a path carries. */
-export const MIN_DATAGRAM_SIZE = 1200;
+export { MIN_DATAGRAM_SIZE };
 
 /** RFC 9000 §10.3: a stateless reset ends in a 16-byte token and is at least 21 bytes long. */
 const RESET_TOKEN_LENGTH = 16;
@@ -94,6 +95,8 @@ export interface ConnectionOptions {
   readonly versions?: readonly number[];
   /** Server: makes a NEW_TOKEN token for this client, sent once the handshake is confirmed (RFC 9000 §8.1.3). */
   readonly issueNewToken?: () => Uint8Array;
+  /** Where this connection's qlog trace goes (JSON-SEQ records). */
+  readonly qlog?: QlogSink;
 }
 
 /**
@@ -159,6 +162,10 @@ export class Connection {
   pacingDeadline: number | undefined;
   /** @internal The largest UDP payload we send on the active path. */
   maxDatagramSize = MIN_DATAGRAM_SIZE;
+  /** @internal DPLPMTUD for the active path (RFC 8899). */
+  readonly mtu: MtuDiscovery;
+  /** @internal The qlog trace, when one was asked for. */
+  readonly qlog: QlogTrace | undefined;
   /** @internal Packets that arrived before their keys (RFC 9001 §5.7), re-fed when keys arrive. */
   readonly undecryptable: { datagram: Uint8Array; path: NetworkPath; ecn: Ecn }[] = [];
   /** Counters for tests, benchmarks and logs. */
@@ -201,6 +208,8 @@ export class Connection {
     this.handshake.peerAddressValidated = role === "client" || options.addressValidated === true;
     this.datagrams = new DatagramQueue(config.datagramQueueLength, config.maxDatagramFrameSize);
     this.pacer = new Pacer(MIN_DATAGRAM_SIZE);
+    this.mtu = new MtuDiscovery(Math.max(MIN_DATAGRAM_SIZE, config.maxDatagramSize));
+    this.qlog = options.qlog && new QlogTrace(options.qlog, role, role === "client" ? options.peerCid : options.originalDcid ?? options.localCid);
     if (role === "client") this.handshake.originalDcid = options.peerCid;
     this.startAttempt(options.version, now);
   }
@@ -241,6 +250,7 @@ export class Connection {
       statelessResetToken: this.localResetToken,
     }, { chosen: version, available: this.versions });
     const transportParameters = encodeTransportParameters({ ...DEFAULT_TRANSPORT_PARAMETERS, ...params }, { grease: options.random });
+    this.qlog?.parametersSet(now, "local", params);
     const common = { provider: options.provider, random: options.random, transportParameters };
     // RFC 9000 §7.4.1: 0-RTT is accepted only while the limits it relied on still hold.
     const earlyDataContext = encodeEarlyDataContext(config);
@@ -473,11 +483,13 @@ export class Connection {
   private startClose(reason: CloseReason): void {
     if (this.lifecycle.state !== "open") return;
     this.lifecycle.close(reason, this.lastNow, this.currentPto());
+    this.qlog?.stateUpdated(this.lastNow, "closing");
   }
 
   /** @internal The peer sent CONNECTION_CLOSE (RFC 9000 §10.2.2). */
   onPeerClose(reason: CloseReason): void {
     this.lifecycle.drain(reason, this.lastNow, this.currentPto());
+    this.qlog?.stateUpdated(this.lastNow, "draining");
   }
 
   /**
@@ -506,6 +518,8 @@ export class Connection {
   private emitClosed(): void {
     if (this.closedEventSent || this.lifecycle.reason === undefined) return;
     this.closedEventSent = true;
+    this.qlog?.connectionClosed(this.lastNow, this.lifecycle.reason);
+    this.qlog?.stateUpdated(this.lastNow, "closed");
     this.events.push({ type: "closed", reason: this.lifecycle.reason });
   }
 
@@ -616,6 +630,8 @@ export class Connection {
       return;
     }
     const keys = packetKeys(this.provider, suite, secret, this.version);
+    const writer = direction === "write" ? this.role : this.role === "client" ? "server" : "client";
+    this.qlog?.keyUpdated(now, `${writer}_${level === "early" ? "0rtt" : level === "application" ? "1rtt" : level}_secret`, "tls");
     if (level === "early") {
       this.zeroRttKeys = keys;
       if (direction === "read") this.retryUndecryptable(now);
@@ -648,6 +664,7 @@ export class Connection {
   private onHandshakeComplete(now: number): void {
     if (this.handshake.complete) return;
     this.handshake.complete = true;
+    this.qlog?.stateUpdated(now, "handshake_complete");
     this.events.push({ type: "handshake_completed", alpn: this.tls.alpn, resumed: this.tls.resumed });
     if (this.role === "server") {
       // RFC 9001 §4.1.2: the server's handshake is confirmed when it completes.
@@ -657,9 +674,10 @@ export class Connection {
   }
 
   /** @internal RFC 9001 §4.1.2, §4.9.2: handshake confirmed; Handshake keys are discarded. */
-  confirmHandshake(_now: number): void {
+  confirmHandshake(now: number): void {
     if (this.handshake.confirmed) return;
     this.handshake.confirmed = true;
+    this.qlog?.stateUpdated(now, "handshake_confirmed");
     this.discardSpace(PacketSpace.Handshake);
     if (this.options.issueNewToken !== undefined) this.owed.newTokens.push(this.options.issueNewToken());
     this.events.push({ type: "handshake_confirmed" });
@@ -715,8 +733,10 @@ export class Connection {
       return;
     }
     this.peerParams = params;
+    this.qlog?.parametersSet(this.lastNow, "remote", params);
     this.applyRememberedParameters(params);
     this.recovery.maxAckDelay = params.maxAckDelay;
+    this.mtu.setPeerMaximum(params.maxUdpPayloadSize);
     this.cids.setPeerLimit(params.activeConnectionIdLimit);
     if (params.statelessResetToken !== undefined) this.cids.setPeerInitial(this.cids.activePeerCid, params.statelessResetToken);
     if (params.preferredAddress !== undefined) this.cids.addPeerPreferred(params.preferredAddress.connectionId, params.preferredAddress.statelessResetToken);
@@ -727,6 +747,22 @@ export class Connection {
   onAckOutcome(acked: Parameters<typeof onPacketsAcknowledged>[1], lost: Parameters<typeof onPacketsLost>[1]): void {
     onPacketsAcknowledged(this, acked);
     onPacketsLost(this, lost);
+    if (this.qlog !== undefined) this.logMetrics();
+  }
+
+  /** @internal qlog recovery_metrics_updated. */
+  logMetrics(): void {
+    const { rtt, congestion } = this.recovery;
+    this.qlog?.metricsUpdated(this.lastNow, {
+      min_rtt: rtt.minRtt,
+      smoothed_rtt: rtt.smoothedRtt,
+      latest_rtt: rtt.latestRtt,
+      rtt_variance: rtt.rttVar,
+      pto_count: this.recovery.ptoCount,
+      congestion_window: Math.round(congestion.window),
+      bytes_in_flight: this.recovery.bytesInFlight,
+      ssthresh: Number.isFinite(congestion.slowStartThreshold) ? Math.round(congestion.slowStartThreshold) : -1,
+    });
   }
 
   /** @internal RFC 9000 §17.2.5.2: the server asked for address validation with a Retry. */
@@ -769,8 +805,12 @@ export class Connection {
 
   private switchPath(path: Path, now: number): void {
     const addressChanged = this.paths.migrate(path);
-    // RFC 9000 §9.4: a new address means a new congestion controller and RTT estimate.
-    if (addressChanged) this.recovery.onNewPath(createCongestionController(this.config.congestionControl, this.maxDatagramSize));
+    // RFC 9000 §9.4: a new address means a new congestion controller, RTT estimate and PMTU.
+    if (addressChanged) {
+      this.mtu.reset();
+      this.setMaxDatagramSize(MIN_DATAGRAM_SIZE);
+      this.recovery.onNewPath(createCongestionController(this.config.congestionControl, MIN_DATAGRAM_SIZE));
+    }
     // RFC 9000 §9.5: a new path gets a new peer CID when one is available.
     this.cids.switchPeerCid();
     this.restartIdleTimer(now);
@@ -798,6 +838,14 @@ export class Connection {
     path.validated = true; // RFC 9000 §9.3: the peer's address is unchanged; only reachability is probed.
     this.paths.startValidation(path, this.random(8), this.lastNow + this.validationTimeout());
     this.switchPath(path, this.lastNow);
+  }
+
+  /** @internal The path carries datagrams of `size` bytes (RFC 8899): packets may grow. */
+  setMaxDatagramSize(size: number): void {
+    if (size === this.maxDatagramSize) return;
+    this.maxDatagramSize = size;
+    this.recovery.congestion.onMtuChanged(size);
+    this.pacer.onMtuChanged(size);
   }
 
   /** @internal A readable description for logs. */

@@ -23,6 +23,7 @@ import type { Ecn, NetworkPath, SocketAddress, Transmit } from "./address.js";
 import { transportConfig, type TransportConfig } from "./config.js";
 import { Connection, MIN_DATAGRAM_SIZE, type ClientTlsOptions, type ServerTlsOptions } from "./connection.js";
 import { ResetTokens, TokenSealer, type TokenLifetimes } from "./token.js";
+import type { QlogSink } from "./qlog.js";
 
 /** RFC 9000 §7.2: a client's first Destination Connection ID has at least 8 bytes. */
 const MIN_INITIAL_DCID_LENGTH = 8;
@@ -70,6 +71,8 @@ export interface EndpointOptions {
    * one address) so it can reset connections it has forgotten. Random by default.
    */
   readonly statelessResetKey?: Uint8Array;
+  /** Opens a qlog sink for a new connection (e.g. a `<odcid>.sqlog` file); undefined means no trace. */
+  readonly qlog?: (connection: { role: "client" | "server"; odcid: Uint8Array }) => QlogSink | undefined;
 }
 
 /** What a client connection needs. */
@@ -166,6 +169,8 @@ export class Endpoint {
   /** Opens a client connection; its first datagram comes out of `pollTransmit`. */
   connect(now: number, options: ConnectOptions): Connection {
     const version = options.version ?? this.versions[0]!;
+    const peerCid = this.options.random(Math.max(MIN_INITIAL_DCID_LENGTH, this.cidLength));
+    const qlog = this.options.qlog?.({ role: "client", odcid: peerCid });
     const connection = new Connection({
       role: "client",
       version,
@@ -177,8 +182,9 @@ export class Endpoint {
       path: { local: options.local, remote: options.remote },
       cidSource: this.cidSource(),
       localCid: this.cidLength === 0 ? new Uint8Array(0) : this.newCid(),
-      peerCid: this.options.random(Math.max(MIN_INITIAL_DCID_LENGTH, this.cidLength)),
+      peerCid,
       tls: { role: "client", ...options.tls },
+      ...(qlog ? { qlog } : {}),
       ...(options.token ? { token: options.token } : {}),
       ...(options.resumption ? { resumption: options.resumption } : {}),
     });
@@ -344,6 +350,7 @@ export class Endpoint {
     }
     const server = this.options.server!;
     const tokens = this.tokens;
+    const qlog = this.options.qlog?.({ role: "server", odcid: pending.originalDcid });
     const connection: Connection = new Connection({
       role: "server",
       version: header.version,
@@ -361,6 +368,7 @@ export class Endpoint {
       ...(pending.retryScid ? { retryScid: pending.retryScid } : {}),
       addressValidated: pending.incoming.addressValidated,
       tls: { role: "server", ...server.tls, ticketKeys: this.ticketKeys!, antiReplay: this.antiReplay! },
+      ...(qlog ? { qlog } : {}),
       ...(server.issueNewTokens === false ? {} : { issueNewToken: (): Uint8Array => tokens.seal("new_token", path.remote, connection.lastNow) }),
     });
     const routeKey = toHex(header.dcid);

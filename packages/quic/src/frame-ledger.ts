@@ -1,6 +1,9 @@
 import type { Connection } from "./connection.js";
 import type { PacketRecord, SentFrame } from "./sent-frames.js";
 import type { SentPacket } from "./sent-packet.js";
+import type { PacketKind } from "./connection.js";
+
+const spaceKind: Readonly<Record<SentPacket<PacketRecord>["space"], PacketKind>> = { 0: "initial", 1: "handshake", 2: "1RTT" };
 
 /**
  * RFC 9000 §13.3: what happens to each kind of information when the packet
@@ -20,6 +23,7 @@ export function onPacketsAcknowledged(connection: Connection, packets: readonly 
 /** Packets declared lost: their information is queued to be sent again where that still makes sense. */
 export function onPacketsLost(connection: Connection, packets: readonly SentPacket<PacketRecord>[]): void {
   connection.stats.packetsLost += packets.length;
+  if (connection.qlog !== undefined) for (const packet of packets) connection.qlog.packetLost(connection.lastNow, spaceKind[packet.space], packet.pn);
   for (const packet of packets) for (const frame of packet.info.frames) lost(connection, frame);
 }
 
@@ -47,6 +51,10 @@ function acknowledged(connection: Connection, frame: SentFrame): void {
       return;
     case "handshake_done":
       connection.handshake.handshakeDoneOwed = false;
+      return;
+    case "mtu_probe":
+      connection.mtu.onProbeAcknowledged(frame.size, connection.lastNow);
+      connection.setMaxDatagramSize(connection.mtu.current);
       return;
     default:
       return;
@@ -102,6 +110,9 @@ function lost(connection: Connection, frame: SentFrame): void {
       return;
     case "new_token":
       connection.owed.newTokens.push(frame.token);
+      return;
+    case "mtu_probe":
+      connection.mtu.onProbeLost(frame.size, connection.lastNow);
       return;
   }
 }

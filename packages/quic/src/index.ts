@@ -17,3 +17,4 @@ export { DEFAULT_PRIORITY, type StreamPriority } from "./streams/priority.js";
 export { isBidirectional, streamInitiator, streamIndex, type Role } from "./streams/stream-id.js";
 export { createCongestionController, type CongestionController } from "./congestion/controller.js";
 export { decodeResumption, encodeResumption, type ResumptionState } from "./resumption.js";
+export { QlogTrace, qlogFrame, type QlogSink } from "./qlog.js";

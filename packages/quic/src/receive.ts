@@ -23,6 +23,7 @@ import type { Ecn, NetworkPath } from "./address.js";
 import type { Connection } from "./connection.js";
 import { handleFrame, type FrameContext } from "./frame-handler.js";
 import type { Path } from "./path.js";
+import { qlogFrame } from "./qlog.js";
 import { PacketSpace, type SpaceId } from "./sent-packet.js";
 
 /** RFC 9001 §5.7: undecryptable packets buffered until their keys arrive, per connection. */
@@ -91,6 +92,7 @@ function processPacket(connection: Connection, now: number, datagram: Uint8Array
   const keys = headerKeys(connection, header);
   if (keys === undefined) {
     // RFC 9001 §5.7: keep packets that may become readable soon (Handshake or 1-RTT before keys).
+    connection.qlog?.packetDropped(now, header.packetType, header.packetEnd - header.packetStart, "key_unavailable");
     if (header.packetType !== "initial" && connection.undecryptable.length < MAX_BUFFERED_DATAGRAMS) {
       connection.undecryptable.push({ datagram: datagram.slice(header.packetStart, header.packetEnd), path, ecn });
     }
@@ -111,6 +113,7 @@ function processPacket(connection: Connection, now: number, datagram: Uint8Array
   }
   const plaintext = openPayload(payloadKeys, packet, pnOffset + unmasked.pnLength, pn);
   if (plaintext === null) {
+    connection.qlog?.packetDropped(now, header.packetType, packet.length, "decryption_failure");
     if (header.packetType === "1RTT") connection.detectStatelessReset(datagram);
     return true;
   }
@@ -125,9 +128,15 @@ function processPacket(connection: Connection, now: number, datagram: Uint8Array
       connection.closeWithError(keyResult, "key update out of order");
       return false;
     }
-    if (keyResult === "updated") connection.emit({ type: "key_updated", generation });
+    if (keyResult === "updated") {
+      connection.emit({ type: "key_updated", generation });
+      connection.qlog?.keyUpdated(now, `${connection.role === "client" ? "server" : "client"}_1rtt_secret`, "remote_update", generation);
+    }
   }
-  if (space.ack.isDuplicate(pn)) return true;
+  if (space.ack.isDuplicate(pn)) {
+    connection.qlog?.packetDropped(now, header.packetType, packet.length, "duplicate");
+    return true;
+  }
   connection.stats.packetsReceived[header.packetType]++;
 
   let frames: Frame[];
@@ -143,6 +152,7 @@ function processPacket(connection: Connection, now: number, datagram: Uint8Array
     connection.closeWithError(TransportError.PROTOCOL_VIOLATION, "packet without frames");
     return false;
   }
+  connection.qlog?.packetReceived(now, { kind: header.packetType, pn, size: packet.length, frames: frames.map(qlogFrame) });
   if (header.packetType === "initial" || header.packetType === "handshake") learnPeerCid(connection, header);
 
   const context: FrameContext = { space, packetType: header.packetType, dcid: header.dcid, path, now };

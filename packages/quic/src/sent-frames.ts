@@ -22,7 +22,8 @@ export type SentFrame =
   | { readonly kind: "new_connection_id"; readonly frame: NewConnectionIdFrame }
   | { readonly kind: "retire_connection_id"; readonly sequenceNumber: number }
   | { readonly kind: "handshake_done" }
-  | { readonly kind: "new_token"; readonly token: Uint8Array };
+  | { readonly kind: "new_token"; readonly token: Uint8Array }
+  | { readonly kind: "mtu_probe"; readonly size: number };
 
 /** What recovery keeps per packet for the connection. */
 export interface PacketRecord {

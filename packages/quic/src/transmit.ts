@@ -14,6 +14,7 @@ import {
   writePacketLength,
   writeShortHeader,
   writeStreamFrameHeader,
+  readFrames,
   type ConnectionCloseFrame,
   type Frame,
   type PacketNumberLength,
@@ -25,6 +26,7 @@ import type { PacketSpaceState } from "./packet-space.js";
 import type { Path } from "./path.js";
 import { PacketSpace } from "./sent-packet.js";
 import type { SentFrame } from "./sent-frames.js";
+import { qlogFrame } from "./qlog.js";
 
 /** RFC 9001 §5.3: every AEAD here appends a 16-byte tag. */
 const AEAD_TAG_LENGTH = 16;
@@ -52,6 +54,8 @@ interface Draft {
   padded: boolean;
   /** RFC 9000 §8.2.1: PATH_CHALLENGE / PATH_RESPONSE datagrams are expanded to 1200 bytes. */
   needsFullSize: boolean;
+  /** RFC 8899: a PMTU probe, padded to exactly this size. */
+  mtuProbe?: number;
 }
 
 const draftSize = (draft: Draft) => draft.headerSize + draft.payload.length + AEAD_TAG_LENGTH;
@@ -72,6 +76,8 @@ export function transmitDatagram(connection: Connection, now: number): Transmit 
   const budget = Math.min(connection.maxDatagramSize, path.amplificationAllowance);
   if (budget < MIN_PACKET_ROOM) return null;
   const limits = sendingLimits(connection, now);
+  const probe = transmitMtuProbe(connection, path, now, limits);
+  if (probe !== null) return probe;
   const drafts: Draft[] = [];
   let used = 0;
   for (const space of connection.spaces) {
@@ -364,6 +370,10 @@ function finish(connection: Connection, drafts: Draft[], path: Path, now: number
     packets.push(packet);
     total += packet.length;
     connection.stats.packetsSent[draft.kind]++;
+    if (connection.qlog !== undefined) {
+      const frames = readFrames(draft.payload.view(), draft.kind).map(qlogFrame);
+      connection.qlog.packetSent(now, { kind: draft.kind, pn, size: packet.length, frames, ...(draft.mtuProbe ? { isMtuProbe: true } : {}) });
+    }
     const inFlight = draft.ackEliciting || draft.padded;
     connection.recovery.onPacketSent({
       pn,
@@ -374,6 +384,7 @@ function finish(connection: Connection, drafts: Draft[], path: Path, now: number
       inFlight,
       info: { frames: draft.frames, keyGeneration: draft.keyGeneration },
       ecn,
+      ...(draft.mtuProbe !== undefined ? { isMtuProbe: true } : {}),
     });
     if (draft.hasAck) draft.space.ack.onAckSent();
     if (draft.ackEliciting && draft.space.probesOwed > 0) draft.space.probesOwed--;
@@ -454,6 +465,21 @@ function transmitClose(connection: Connection): Transmit | null {
   const total = packets.reduce((sum, p) => sum + p.length, 0);
   if (!path.validated) path.bytesSent += total;
   return { data: concat(packets, total), path: { local: path.local, remote: path.remote } };
+}
+
+/** RFC 8899 §4.1, RFC 9000 §14.4: a padded PING of the size being probed, once the handshake is confirmed. */
+function transmitMtuProbe(connection: Connection, path: Path, now: number, limits: SendingLimits): Transmit | null {
+  if (!connection.handshake.confirmed || limits.paced || !path.validated) return null;
+  const size = connection.mtu.probeSize(now);
+  if (size === undefined || size > limits.congestionRoom) return null;
+  const draft = startDraft(connection, connection.spaces[PacketSpace.Application], size);
+  if (draft === undefined || draft.kind !== "1RTT") return null;
+  put(draft, { type: "ping" });
+  pad(draft, size - draftSize(draft));
+  draft.mtuProbe = size;
+  draft.frames.push({ kind: "mtu_probe", size });
+  connection.mtu.onProbeSent(size);
+  return finish(connection, [draft], path, now);
 }
 
 /** RFC 9000 §9: PATH_CHALLENGE / PATH_RESPONSE on a path that is not the active one. */

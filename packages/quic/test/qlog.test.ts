@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { withSeed } from "@zquic/sim";
+import { connectedPair, uploads } from "@zquic/testkit";
+
+/** Parses JSON-SEQ records (RFC 7464). */
+function records(lines: string[]): { name?: string; time?: number; data?: Record<string, unknown>; trace?: unknown }[] {
+  return lines.map((line) => {
+    expect(line.startsWith("\u001e")).toBe(true);
+    expect(line.endsWith("\n")).toBe(true);
+    return JSON.parse(line.slice(1));
+  });
+}
+
+describe("qlog (draft-ietf-quic-qlog-main-schema-14, quic-events-13)", () => {
+  it("writes a JSON-SEQ trace with packets, frames, metrics, losses and state changes", () =>
+    withSeed(77, () => {
+      const client: string[] = [];
+      const server: string[] = [];
+      const pair = connectedPair({
+        seed: 77,
+        link: { latency: 10, bandwidth: 20e6, loss: 0.03 },
+        clientOptions: { qlog: () => (record) => client.push(record) },
+        serverOptions: { qlog: () => (record) => server.push(record) },
+      });
+      const run = uploads(pair, [200_000]);
+      expect(pair.run(run.done, 60_000)).toBe("until");
+      pair.connection.close(0, "bye");
+      pair.run(() => pair.connection.isClosed && pair.accepted[0]!.isClosed, 10_000);
+      for (const [trace, role] of [[client, "client"], [server, "server"]] as const) {
+        const [header, ...events] = records(trace);
+        expect(header).toMatchObject({ file_schema: "urn:ietf:params:qlog:file:sequential", trace: { vantage_point: { type: role } } });
+        const names = new Set(events.map((e) => e.name));
+        for (const name of ["quic:packet_sent", "quic:packet_received", "quic:parameters_set", "quic:key_updated", "quic:connection_state_updated", "quic:recovery_metrics_updated", "quic:connection_closed"]) {
+          expect(names, `${role} ${name}`).toContain(name);
+        }
+        const times = events.map((e) => e.time ?? 0);
+        expect([...times].sort((a, b) => a - b)).toEqual(times);
+      }
+      const clientEvents = records(client);
+      const streamFrames = clientEvents.filter((e) => e.name === "quic:packet_sent").flatMap((e) => (e.data!.frames as { frame_type: string }[]) ?? []).filter((f) => f.frame_type === "stream");
+      expect(streamFrames.length).toBeGreaterThan(100);
+      expect(clientEvents.some((e) => e.name === "quic:packet_lost")).toBe(true);
+    }));
+});
