@@ -3,6 +3,7 @@ import { TlsClient, TlsServer, type TlsClientConfig, type TlsServerConfig, type 
 import {
   DEFAULT_TRANSPORT_PARAMETERS,
   TransportError,
+  isSupportedVersion,
   Writer,
   equalBytes,
   ZquicError,
@@ -243,14 +244,7 @@ export class Connection {
     // RFC 9001 §5.2: Initial keys from the client's first Destination Connection ID.
     this.installInitialKeys(role === "client" ? options.peerCid : options.clientDcid ?? options.originalDcid ?? options.localCid);
 
-    const params = localTransportParameters(config, role, {
-      localInitialScid: options.localCid,
-      ...(options.originalDcid ? { originalDcid: options.originalDcid } : {}),
-      ...(options.retryScid ? { retryScid: options.retryScid } : {}),
-      statelessResetToken: this.localResetToken,
-    }, { chosen: version, available: this.versions });
-    const transportParameters = encodeTransportParameters({ ...DEFAULT_TRANSPORT_PARAMETERS, ...params }, { grease: options.random });
-    this.qlog?.parametersSet(now, "local", params);
+    const transportParameters = this.encodeLocalParameters(now);
     const common = { provider: options.provider, random: options.random, transportParameters };
     // RFC 9000 §7.4.1: 0-RTT is accepted only while the limits it relied on still hold.
     const earlyDataContext = encodeEarlyDataContext(config);
@@ -259,7 +253,13 @@ export class Connection {
     this.tls = (
       tls.role === "client"
         ? new TlsClient({ ...tls, ...common, ...(resumption ? { resumption: resumption.ticket } : {}) })
-        : new TlsServer({ earlyDataContext, acceptEarlyData: (context) => equalBytes(context, earlyDataContext), ...tls, ...common })
+        : new TlsServer({
+            earlyDataContext,
+            acceptEarlyData: (context) => equalBytes(context, earlyDataContext),
+            answerTransportParameters: (clientParameters) => this.negotiateVersion(clientParameters),
+            ...tls,
+            ...common,
+          })
     ) as TlsSession<never>;
     if (resumption !== undefined) this.applyRememberedParameters(resumption.parameters);
     this.restartIdleTimer(now);
@@ -267,13 +267,64 @@ export class Connection {
     this.drainTls(now);
   }
 
+  /** Our transport parameters for the current version (RFC 9000 §18, RFC 9368 §3). */
+  private encodeLocalParameters(now: number): Uint8Array {
+    const { options } = this;
+    const params = localTransportParameters(this.config, this.role, {
+      localInitialScid: options.localCid,
+      ...(options.originalDcid ? { originalDcid: options.originalDcid } : {}),
+      ...(options.retryScid ? { retryScid: options.retryScid } : {}),
+      statelessResetToken: this.localResetToken,
+    }, { chosen: this.version, available: this.versions });
+    this.qlog?.parametersSet(now, "local", params);
+    return encodeTransportParameters({ ...DEFAULT_TRANSPORT_PARAMETERS, ...params }, { grease: options.random });
+  }
+
+  /**
+   * Server, RFC 9368 §2.3: compatible version negotiation. With the client's
+   * transport parameters in hand, switch to our most preferred version it
+   * also offers (v1 and v2 are compatible, RFC 9369 §4); our Initial packets
+   * use it from the first one.
+   */
+  private negotiateVersion(clientParameters: Uint8Array): Uint8Array {
+    let offered: readonly number[] = [];
+    try {
+      offered = decodeTransportParameters(clientParameters, "client").versionInformation?.availableVersions ?? [];
+    } catch {
+      // Malformed parameters close the connection once they are applied.
+    }
+    const negotiated = this.versions.find((version) => offered.includes(version));
+    if (negotiated !== undefined && negotiated !== this.version && isSupportedVersion(negotiated)) {
+      this.version = negotiated;
+      this.installInitialKeys(this.initialKeyDcid);
+    }
+    return this.encodeLocalParameters(this.lastNow);
+  }
+
+  /**
+   * @internal Client, RFC 9368 §2.3: the server's first Initial came in another
+   * version we offered; from now on we speak it. False when we did not offer it.
+   */
+  adoptServerVersion(version: number): boolean {
+    if (this.role !== "client" || this.versionAdopted || this.spaces[PacketSpace.Handshake].readKeys !== undefined) return false;
+    if (!this.versions.includes(version) || !isSupportedVersion(version)) return false;
+    this.versionAdopted = true;
+    this.version = version;
+    this.installInitialKeys(this.initialKeyDcid);
+    return true;
+  }
+
   /** The versions this connection may use, in preference order. */
   private get versions(): readonly number[] {
     return this.options.versions ?? [this.options.version];
   }
 
+  /** The DCID the Initial keys come from: the client's first DCID, or the one a Retry chose. */
+  private initialKeyDcid: Uint8Array = new Uint8Array(0);
+
   /** @internal RFC 9001 §5.2 (and RFC 9369 §3.3.1 for v2): Initial keys for `dcid`. */
   installInitialKeys(dcid: Uint8Array): void {
+    this.initialKeyDcid = dcid;
     const keys = initialKeys(this.provider, this.version, dcid);
     const initial = this.spaces[PacketSpace.Initial];
     initial.readKeys = this.role === "client" ? keys.server : keys.client;
@@ -732,6 +783,11 @@ export class Connection {
       this.closeWithError(mismatch.code, mismatch.reason);
       return;
     }
+    const versionProblem = this.checkVersionInformation(params);
+    if (versionProblem !== undefined) {
+      this.closeWithError(TransportError.VERSION_NEGOTIATION_ERROR, versionProblem);
+      return;
+    }
     this.peerParams = params;
     this.qlog?.parametersSet(this.lastNow, "remote", params);
     this.applyRememberedParameters(params);
@@ -741,6 +797,25 @@ export class Connection {
     if (params.statelessResetToken !== undefined) this.cids.setPeerInitial(this.cids.activePeerCid, params.statelessResetToken);
     if (params.preferredAddress !== undefined) this.cids.addPeerPreferred(params.preferredAddress.connectionId, params.preferredAddress.statelessResetToken);
     this.restartIdleTimer(this.lastNow);
+  }
+
+  /**
+   * RFC 9368 §4: the peer's Chosen Version must be the version in use, and a
+   * client that moved versions after Version Negotiation checks the server
+   * did not offer a version it prefers (a downgrade).
+   */
+  private checkVersionInformation(params: TransportParameters): string | undefined {
+    const info = params.versionInformation;
+    if (info === undefined) return this.versionNegotiated ? "version_information missing after Version Negotiation" : undefined;
+    // The client's Chosen Version is the one its first Initial used; the server's is the negotiated one.
+    const expected = this.role === "server" ? this.options.version : this.version;
+    if (info.chosenVersion !== expected) return `peer chose version 0x${info.chosenVersion.toString(16)}, expected 0x${expected.toString(16)}`;
+    if (this.role === "client" && this.versionNegotiated) {
+      const rank = (version: number) => this.versions.indexOf(version);
+      const better = info.availableVersions.find((version) => rank(version) >= 0 && rank(version) < rank(this.version));
+      if (better !== undefined) return `downgrade: the server supports 0x${better.toString(16)}, which we prefer`;
+    }
+    return undefined;
   }
 
   /** @internal An ACK acknowledged packets and declared others lost. */
@@ -783,8 +858,15 @@ export class Connection {
       this.abandon({ code: TransportError.VERSION_NEGOTIATION_ERROR, application: false, reason: `no common QUIC version (server offers ${offered.map((v) => `0x${v.toString(16)}`).join(", ")})`, initiator: "version_negotiation" });
       return;
     }
+    this.versionNegotiated = true;
     this.startAttempt(next, this.lastNow);
   }
+
+  /** Client: it already moved to the server's version once. */
+  private versionAdopted = false;
+
+  /** True after an incompatible Version Negotiation restarted the handshake (RFC 9368 §4). */
+  private versionNegotiated = false;
 
   /** @internal RFC 9000 §8.2.3: a PATH_RESPONSE validated a path. */
   onPathResponse(data: Uint8Array, now: number): void {

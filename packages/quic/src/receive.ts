@@ -88,7 +88,11 @@ function processPacket(connection: Connection, now: number, datagram: Uint8Array
   const spaceId = packetSpace[header.packetType];
   const space = connection.spaces[spaceId];
   if (space.discarded) return true;
-  if (header.packetType !== "1RTT" && header.version !== connection.version) return true;
+  if (header.packetType !== "1RTT" && header.version !== connection.version) {
+    // RFC 9368 §2.3: the server may answer our first Initial in another version we offered.
+    const switched = header.packetType === "initial" && connection.adoptServerVersion(header.version);
+    if (!switched) return true;
+  }
   const keys = headerKeys(connection, header);
   if (keys === undefined) {
     // RFC 9001 §5.7: keep packets that may become readable soon (Handshake or 1-RTT before keys).

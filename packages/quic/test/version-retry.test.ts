@@ -25,12 +25,36 @@ describe("address validation with Retry (RFC 9000 §8.1.2, §17.2.5)", () => {
 });
 
 describe("versions (RFC 9000 §6, RFC 9368, RFC 9369)", () => {
-  it("speaks QUIC v2 end to end when both sides offer it first", () =>
+  it("speaks QUIC v2 end to end when the client starts in v2 and the server prefers it", () =>
     withSeed(53, () => {
-      const pair = connectedPair({ seed: 53, link: { latency: 10 }, version: QUIC_V2 });
+      const pair = connectedPair({ seed: 53, link: { latency: 10 }, version: QUIC_V2, serverOptions: { versions: [QUIC_V2, QUIC_V1] } });
       expect(pair.run(bothConfirmed(pair))).toBe("until");
       expect(pair.connection.version).toBe(QUIC_V2);
       expect(pair.accepted[0]!.version).toBe(QUIC_V2);
+    }));
+
+  it("upgrades from v1 to v2 by compatible version negotiation when the server prefers v2 (RFC 9368 §2.3)", () =>
+    withSeed(56, () => {
+      const pair = connectedPair({ seed: 56, link: { latency: 10 }, version: QUIC_V1, serverOptions: { versions: [QUIC_V2, QUIC_V1] } });
+      expect(pair.run(bothConfirmed(pair))).toBe("until");
+      expect(pair.connection.version).toBe(QUIC_V2);
+      expect(pair.accepted[0]!.version).toBe(QUIC_V2);
+      // Only the client's first flight used v1: no Version Negotiation round trip.
+      expect(pair.accepted).toHaveLength(1);
+    }));
+
+  it("moves a v2 client to v1 when the server prefers v1 (the server's preference decides, RFC 9368 §2.3)", () =>
+    withSeed(58, () => {
+      const pair = connectedPair({ seed: 58, link: { latency: 10 }, version: QUIC_V2, serverOptions: { versions: [QUIC_V1, QUIC_V2] } });
+      expect(pair.run(bothConfirmed(pair))).toBe("until");
+      expect(pair.connection.version).toBe(QUIC_V1);
+    }));
+
+  it("stays on v1 when the client does not offer v2", () =>
+    withSeed(57, () => {
+      const pair = connectedPair({ seed: 57, link: { latency: 10 }, version: QUIC_V1, clientOptions: { versions: [QUIC_V1] }, serverOptions: { versions: [QUIC_V2, QUIC_V1] } });
+      expect(pair.run(bothConfirmed(pair))).toBe("until");
+      expect(pair.connection.version).toBe(QUIC_V1);
     }));
 
   it("falls back from v2 to v1 through Version Negotiation when the server only speaks v1", () =>

@@ -61,6 +61,11 @@ export interface TlsClientConfig extends TlsConfig {
 export interface TlsServerConfig extends TlsConfig {
   readonly certificateChain: readonly Uint8Array[];
   readonly privateKey: PrivateKey;
+  /**
+   * Chooses the transport parameters to send once the client's are known (RFC 9368 §2.3:
+   * compatible version negotiation decides the version from them). Default: `transportParameters`.
+   */
+  readonly answerTransportParameters?: (clientParameters: Uint8Array) => Uint8Array;
   /** Ask the client for a certificate: `true` requires one, `"optional"` accepts none. Needs `verifier`. */
   readonly requestClientCertificate?: boolean | "optional";
   /** Keys that seal session tickets; without them no tickets are issued and no PSK is accepted. */
@@ -116,6 +121,7 @@ export interface ResolvedClientConfig extends ResolvedConfig {
 /** Resolved server options. */
 export interface ResolvedServerConfig extends ResolvedConfig {
   readonly privateKey: PrivateKey;
+  readonly answerTransportParameters: ((clientParameters: Uint8Array) => Uint8Array) | undefined;
   readonly clientCertificate: "none" | "optional" | "required";
   readonly ticketKeys: TicketKeys | undefined;
   readonly ticketLifetime: number;
@@ -241,6 +247,7 @@ export function resolveServerConfig(config: TlsServerConfig): ResolvedServerConf
   return {
     ...common,
     privateKey: config.privateKey,
+    answerTransportParameters: config.answerTransportParameters,
     clientCertificate,
     ticketKeys: config.ticketKeys,
     ticketLifetime,

@@ -279,7 +279,7 @@ function encryptedExtensions(context: Context): EncryptedExtension[] {
   const { config, facts } = context;
   return [
     { type: "application_layer_protocol_negotiation", protocol: config.alpnProtocols[config.alpn.indexOf(facts.alpn!)]! },
-    { type: "quic_transport_parameters", parameters: config.transportParameters },
+    { type: "quic_transport_parameters", parameters: config.answerTransportParameters?.(facts.peerTransportParameters!) ?? config.transportParameters },
     // RFC 6066 §3: a server that used the name answers with an empty server_name.
     ...(facts.serverName === undefined ? [] : [{ type: "server_name" as const }]),
     ...(facts.earlyDataAccepted === true ? [{ type: "early_data" as const }] : []),
