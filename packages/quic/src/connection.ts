@@ -159,6 +159,10 @@ export class Connection {
   readonly idle = { timeout: 0, deadline: undefined as number | undefined, ackElicitingSentSinceReceive: false };
   /** @internal Frames owed by this endpoint outside any component. */
   readonly owed = { ping: false, newTokens: [] as Uint8Array[] };
+  /** @internal Server: when the 0-RTT keys go (RFC 9001 §4.9.3: kept a while for reordered packets). */
+  zeroRttDiscardAt: number | undefined;
+  /** @internal When the last ack-eliciting packet was sent, for keep-alives. */
+  lastAckElicitingSent = 0;
   /** @internal When pacing next allows an ack-eliciting packet. */
   pacingDeadline: number | undefined;
   /** @internal The largest UDP payload we send on the active path. */
@@ -365,6 +369,8 @@ export class Connection {
     consider(this.pacingDeadline);
     consider(this.paths.nextDeadline());
     consider(this.oneRtt?.discardDeadline);
+    consider(this.zeroRttDiscardAt);
+    consider(this.keepAliveDeadline());
     return earliest;
   }
 
@@ -383,6 +389,15 @@ export class Connection {
       return;
     }
     if (this.pacingDeadline !== undefined && now >= this.pacingDeadline) this.pacingDeadline = undefined;
+    if (this.zeroRttDiscardAt !== undefined && now >= this.zeroRttDiscardAt) {
+      this.zeroRttKeys = undefined;
+      this.zeroRttDiscardAt = undefined;
+    }
+    const keepAlive = this.keepAliveDeadline();
+    if (keepAlive !== undefined && now >= keepAlive) {
+      this.owed.ping = true;
+      this.lastAckElicitingSent = now;
+    }
     this.oneRtt?.onTimeout(now);
     const expired = this.paths.expireValidations(now);
     if (expired.revertedTo !== undefined) this.events.push({ type: "path_changed", path: expired.revertedTo });
@@ -598,6 +613,18 @@ export class Connection {
     state.cryptoSend.onLost(state.cryptoSend.ackedPrefix, state.cryptoSend.sent - state.cryptoSend.ackedPrefix, false);
   }
 
+  /** RFC 9000 §10.1.2: when a PING is due to keep an idle connection open. */
+  private keepAliveDeadline(): number | undefined {
+    const interval = this.config.keepAliveInterval;
+    if (interval <= 0 || !this.handshake.complete || this.owed.ping) return undefined;
+    return this.lastAckElicitingSent + interval;
+  }
+
+  /** @internal Server, RFC 9001 §4.9.3: the first 1-RTT packet arrived; 0-RTT keys go after three PTOs. */
+  onFirstOneRttPacket(now: number): void {
+    if (this.role === "server" && this.zeroRttKeys !== undefined && this.zeroRttDiscardAt === undefined) this.zeroRttDiscardAt = now + 3 * this.currentPto();
+  }
+
   /** @internal RFC 9000 §10.1: restart the idle timer. */
   restartIdleTimer(now: number): void {
     const peer = this.peerParams?.maxIdleTimeout ?? 0;
@@ -701,6 +728,8 @@ export class Connection {
       if (read !== undefined && write !== undefined) {
         this.oneRtt = new KeyUpdate(this.provider, read, write);
         this.pendingOneRtt = {};
+        // RFC 9001 §4.9.3: a client sends no 0-RTT once it can send 1-RTT.
+        if (this.role === "client") this.zeroRttKeys = undefined;
         this.retryUndecryptable(now);
       }
     }

@@ -127,6 +127,7 @@ function processPacket(connection: Connection, now: number, datagram: Uint8Array
     return false;
   }
   if (header.packetType === "1RTT") {
+    connection.onFirstOneRttPacket(now);
     const keyResult = connection.oneRtt!.onDecrypted(generation, pn, now, connection.currentPto());
     if (typeof keyResult === "number") {
       connection.closeWithError(keyResult, "key update out of order");

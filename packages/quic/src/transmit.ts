@@ -87,6 +87,8 @@ export function transmitDatagram(connection: Connection, now: number): Transmit 
     used += draftSize(draft);
     limits.congestionRoom -= draft.ackEliciting ? draftSize(draft) : 0;
   }
+  // RFC 9002 §7.8: with window to spare and nothing to send, the sender is application-limited.
+  connection.recovery.applicationLimited = drafts.every((draft) => !draft.ackEliciting) && !limits.paced && limits.congestionRoom >= connection.maxDatagramSize;
   if (drafts.length === 0) return null;
   padDatagram(connection, drafts, budget);
   return finish(connection, drafts, path, now);
@@ -388,6 +390,7 @@ function finish(connection: Connection, drafts: Draft[], path: Path, now: number
     });
     if (draft.hasAck) draft.space.ack.onAckSent();
     if (draft.ackEliciting && draft.space.probesOwed > 0) draft.space.probesOwed--;
+    if (draft.ackEliciting) connection.lastAckElicitingSent = now;
     if (draft.ackEliciting && !connection.idle.ackElicitingSentSinceReceive) {
       // RFC 9000 §10.1: the first ack-eliciting packet after receiving restarts the idle timer.
       connection.idle.ackElicitingSentSinceReceive = true;
