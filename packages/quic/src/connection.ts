@@ -21,7 +21,7 @@ import { DatagramQueue } from "./datagrams.js";
 import type { ConnectionEvent } from "./events.js";
 import { KeyUpdate } from "./key-update.js";
 import { Pacer } from "./pacer.js";
-import { MIN_DATAGRAM_SIZE, MtuDiscovery } from "./pmtud.js";
+import { MIN_DATAGRAM_SIZE, MIN_SENDABLE, MtuDiscovery } from "./pmtud.js";
 import { PacketSpaceState, spaceLevel } from "./packet-space.js";
 import { PathManager, type Path } from "./path.js";
 import { QlogTrace, type QlogSink } from "./qlog.js";
@@ -44,8 +44,7 @@ export { MIN_DATAGRAM_SIZE };
 const RESET_TOKEN_LENGTH = 16;
 const MIN_STATELESS_RESET = 21;
 
-/** Below this many bytes of allowance no useful packet can be sent. */
-export const MIN_SENDABLE = 48;
+
 
 /** Packet kinds counted in {@link ConnectionStats}. */
 export type PacketKind = "initial" | "handshake" | "0RTT" | "1RTT";

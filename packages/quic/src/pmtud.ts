@@ -1,6 +1,9 @@
 /** RFC 9000 §14: the smallest datagram size QUIC may assume a path carries. */
 export const MIN_DATAGRAM_SIZE = 1200;
 
+/** Below this many bytes of room no useful packet can be sent. */
+export const MIN_SENDABLE = 48;
+
 /** RFC 8899 §5.1.1: MAX_PROBES, lost probes of one size before that size is given up. */
 const MAX_PROBES = 3;
 /** RFC 8899 §5.1.1: PMTU_RAISE_TIMER, how long a finished search waits before probing again (ms). */

@@ -21,7 +21,8 @@ import {
 } from "@zquic/wire";
 import type { Ecn, Transmit } from "./address.js";
 import { Lifecycle } from "./close.js";
-import { MIN_DATAGRAM_SIZE, MIN_SENDABLE, type Connection, type PacketKind } from "./connection.js";
+import type { Connection, PacketKind } from "./connection.js";
+import { MIN_DATAGRAM_SIZE, MIN_SENDABLE } from "./pmtud.js";
 import type { PacketSpaceState } from "./packet-space.js";
 import type { Path } from "./path.js";
 import { PacketSpace } from "./sent-packet.js";
