@@ -131,24 +131,31 @@ export class DoqPair {
     return options === "raw" ? undefined : new DoqClientSession(this.connection, options);
   }
 
-  /** Moves every pending event into the sessions (or raw peers) and their event lists. */
-  pump(): void {
+  /**
+   * Moves every pending event into the sessions (or raw peers) and their
+   * event lists; true when there were any (the sessions may have written).
+   */
+  pump(): boolean {
+    let handled = false;
     for (let event = this.pair.server.pollEvent(); event !== null; event = this.pair.server.pollEvent()) {
       if (event.type === "connection") this.accept(event.connection);
     }
     for (let event = this.connection.pollEvent(); event !== null; event = this.connection.pollEvent()) {
+      handled = true;
       this.clientTransportEvents.push(event);
       if (this.client !== undefined) this.client.handleEvent(event);
       else this.rawClient.handleEvent(event);
     }
     for (let event = this.client?.pollEvent() ?? null; event !== null; event = this.client!.pollEvent()) this.clientEvents.push(event);
     const serverConnection = this.serverConnection;
-    if (serverConnection === undefined) return;
+    if (serverConnection === undefined) return handled;
     for (let event = serverConnection.pollEvent(); event !== null; event = serverConnection.pollEvent()) {
+      handled = true;
       if (this.server !== undefined) this.server.handleEvent(event, this.net.now);
       else this.rawServer.handleEvent(event);
     }
     for (let event = this.server?.pollEvent() ?? null; event !== null; event = this.server!.pollEvent()) this.serverEvents.push(event);
+    return handled;
   }
 
   private accept(connection: Connection): void {
@@ -162,9 +169,13 @@ export class DoqPair {
         this.started++;
         return options.handler(request);
       },
-      // An answer written from a promise: let the network poll the endpoints.
-      wake: () => this.net.at(this.net.now, () => {}),
+      wake: () => this.flushSoon(),
     });
+  }
+
+  /** What the sessions wrote outside an event of the network: let the network poll the endpoints. */
+  private flushSoon(): void {
+    this.net.at(this.net.now, () => {});
   }
 
   /**
@@ -176,7 +187,7 @@ export class DoqPair {
     for (;;) {
       const outcome = this.net.runUntil({
         until: () => {
-          this.pump();
+          if (this.pump()) this.flushSoon();
           return until() || this.started > 0;
         },
         deadline,

@@ -431,6 +431,16 @@ export class Connection {
     return this.handshake.complete && this.lifecycle.state === "open";
   }
 
+  /** Where the connection is in its lifecycle (RFC 9000 §10): stream calls need `"open"`. */
+  get state(): "open" | "closing" | "draining" | "closed" {
+    return this.lifecycle.state;
+  }
+
+  /** True while the application may use the connection (not closing, draining or closed). */
+  get isOpen(): boolean {
+    return this.lifecycle.state === "open";
+  }
+
   /** True once the connection ended (a `closed` event was or will be emitted). */
   get isClosed(): boolean {
     return this.lifecycle.state === "closed";

@@ -9,7 +9,7 @@
 export interface CancelSignal {
   /** True once the transaction was abandoned. */
   readonly cancelled: boolean;
-  /** Calls `listener` once when the transaction is abandoned (at once if it already was). */
+  /** Calls `listener` once when the transaction is abandoned (at once if it already was); it must not throw. */
   onCancel(listener: () => void): void;
 }
 

@@ -115,9 +115,10 @@ export class DoqClientSession {
     if (hasTcpKeepalive(message)) throw new ZquicError("DOQ_TCP_KEEPALIVE", "remove the edns-tcp-keepalive option: DoQ forbids it (RFC 9250 §5.5.2)");
     const zeroId: DnsMessage = { ...message, id: 0 };
     const onWire = this.padQueries ? padToBlock(zeroId, QUERY_BLOCK_LENGTH) : zeroId;
+    const framed = frameMessage(encodeMessage(onWire));
     const transaction: Transaction = {
       query: { id: this.nextQueryId++, message: onWire },
-      framed: frameMessage(encodeMessage(onWire)),
+      framed,
       earlyData: options.earlyData === true && isReplayable(message.opcode),
       streamId: undefined,
       written: 0,
@@ -237,15 +238,19 @@ export class DoqClientSession {
       this.protocolError(`the response to query ${transaction.query.id}${check.ok ? " is no DNS message" : `: ${check.reason}`}`);
       return;
     }
-    this.release(transaction);
-    this.events.push({ type: "response", query: transaction.query, response, bytes });
+    this.conclude(transaction, { type: "response", query: transaction.query, response, bytes });
   }
 
   private onStreamReset(transaction: Transaction, errorCode: number): void {
-    // A query the transport has not taken in full is abandoned with it (RFC 9250 §4.3.1).
-    if (transaction.written < transaction.framed.length) resetStream(this.connection, transaction.streamId!, DOQ_REQUEST_CANCELLED);
+    this.conclude(transaction, { type: "query_failed", query: transaction.query, failure: { kind: "stream_reset", errorCode } });
+  }
+
+  /** The query ended with `event`; what the transport has not taken of it is abandoned (RFC 9250 §4.3.1). */
+  private conclude(transaction: Transaction, event: DoqClientEvent): void {
     this.release(transaction);
-    this.events.push({ type: "query_failed", query: transaction.query, failure: { kind: "stream_reset", errorCode } });
+    const { streamId, written, framed } = transaction;
+    if (streamId !== undefined && written < framed.length) resetStream(this.connection, streamId, DOQ_REQUEST_CANCELLED);
+    this.events.push(event);
   }
 
   private release(transaction: Transaction): void {

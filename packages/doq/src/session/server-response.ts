@@ -42,13 +42,13 @@ export function prepareResponse(response: Uint8Array, query: ReceivedMessage): P
     if (error instanceof DnsError) return undefined;
     throw error;
   }
-  const pad = query.message !== undefined && hasPadding(query.message);
+  const pad = wasPadded(query);
   if (message.id === 0 && !hasTcpKeepalive(message) && (!pad || hasPadding(message))) return { bytes: response, rcode: message.rcode };
   const fixed: DnsMessage = { ...message, id: 0 };
   if (message.edns !== undefined) {
     fixed.edns = { ...message.edns, options: message.edns.options.filter((option) => option.code !== EdnsOptionCode.TCP_KEEPALIVE) };
   }
-  return encodeOrUndefined(pad ? padToBlock(fixed, RESPONSE_BLOCK_LENGTH) : fixed);
+  return encodeOrUndefined(fixed, pad);
 }
 
 /**
@@ -76,13 +76,20 @@ export function serverFailure(query: ReceivedMessage): PreparedResponse {
   };
   // RFC 6891 §7: an OPT in the response only when the query had one.
   if (decoded?.edns !== undefined) response.edns = { udpPayloadSize: DEFAULT_UDP_PAYLOAD_SIZE, version: 0, dnssecOk: decoded.edns.dnssecOk, options: [] };
-  const padded = decoded !== undefined && hasPadding(decoded) ? padToBlock(response, RESPONSE_BLOCK_LENGTH) : response;
-  return { bytes: encodeMessage(padded), rcode: Rcode.SERVFAIL };
+  const pad = wasPadded(query);
+  // Questions that would not fit again in 65535 octets are left out.
+  return encodeOrUndefined(response, pad) ?? { bytes: encodeMessage({ ...response, question: [] }), rcode: Rcode.SERVFAIL };
 }
 
-function encodeOrUndefined(message: DnsMessage): PreparedResponse | undefined {
+/** RFC 7830 §4: responses are padded when their query was. */
+function wasPadded(query: ReceivedMessage): boolean {
+  return query.message !== undefined && hasPadding(query.message);
+}
+
+/** `message` encoded, padded to 468-octet blocks when `pad`; `undefined` when it does not fit a message. */
+function encodeOrUndefined(message: DnsMessage, pad: boolean): PreparedResponse | undefined {
   try {
-    return { bytes: encodeMessage(message), rcode: message.rcode };
+    return { bytes: encodeMessage(pad ? padToBlock(message, RESPONSE_BLOCK_LENGTH) : message), rcode: message.rcode };
   } catch (error) {
     if (error instanceof ZquicError) return undefined;
     throw error;

@@ -138,7 +138,7 @@ export class DoqServerSession {
   }
 
   /** Queries the handler is working on. */
-  get handling(): number {
+  get inProgress(): number {
     let count = 0;
     for (const stream of this.streams.values()) if (stream.state.kind === "handling") count++;
     return count;
@@ -210,7 +210,7 @@ export class DoqServerSession {
 
   /** Hands `query` to the handler, unless the client is over its limits. */
   private admit(stream: RequestStream, query: ReceivedMessage, now: number, earlyData: boolean): void {
-    if (this.handling >= this.maxConcurrentQueries || !this.rate.take(now)) {
+    if (this.inProgress >= this.maxConcurrentQueries || !this.rate.take(now)) {
       this.resetQuery(stream, DOQ_EXCESSIVE_LOAD);
       return;
     }

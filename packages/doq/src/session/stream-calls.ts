@@ -10,7 +10,7 @@ import { ZquicError } from "@zquic/wire";
 
 /** True while `connection` takes stream calls: neither closing, draining nor closed. */
 export function acceptsStreamCalls(connection: Connection): boolean {
-  return connection.lifecycle.state === "open";
+  return connection.isOpen;
 }
 
 /** `connection.streamWrite`; 0 when the connection or the stream no longer takes data. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Connection } from "@zquic/quic";
+import type { Connection } from "@zquic/quic";
 import { ZquicError } from "@zquic/wire";
 import type { MessageAssembler } from "./message-framing.js";
 
