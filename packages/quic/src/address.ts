@@ -41,3 +41,47 @@ export function addressKey(address: SocketAddress): string {
 export function sameAddress(a: SocketAddress, b: SocketAddress): boolean {
   return a.port === b.port && a.address === b.address;
 }
+
+/** The 4 or 16 bytes of an IP literal, or undefined when it is not one (IPv6 `::` shorthand and embedded IPv4 allowed). */
+export function ipToBytes(address: string): Uint8Array | undefined {
+  if (!address.includes(":")) {
+    const parts = address.split(".");
+    if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
+    return Uint8Array.from(parts.map(Number));
+  }
+  const [head = "", tail, ...extra] = address.split("::");
+  if (extra.length > 0) return undefined;
+  const groups = (text: string): number[] | undefined => {
+    if (text === "") return [];
+    const out: number[] = [];
+    for (const part of text.split(":")) {
+      if (part.includes(".")) {
+        const v4 = ipToBytes(part);
+        if (v4 === undefined) return undefined;
+        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(part)) out.push(parseInt(part, 16));
+      else return undefined;
+    }
+    return out;
+  };
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  if (left === undefined || right === undefined) return undefined;
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined ? missing !== 0 : missing < 1) return undefined;
+  const all = [...left, ...new Array<number>(tail === undefined ? 0 : missing).fill(0), ...right];
+  const bytes = new Uint8Array(16);
+  all.forEach((group, i) => {
+    bytes[2 * i] = group >> 8;
+    bytes[2 * i + 1] = group & 0xff;
+  });
+  return bytes;
+}
+
+/** The textual form of 4 or 16 address bytes (IPv6 without `::` compression). */
+export function bytesToIp(bytes: Uint8Array): string {
+  if (bytes.length === 4) return Array.from(bytes).join(".");
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
+  return groups.join(":");
+}

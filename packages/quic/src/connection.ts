@@ -10,9 +10,10 @@ import {
   decodeTransportParameters,
   encodeTransportParameters,
   transportErrorName,
+  type PreferredAddress,
   type TransportParameters,
 } from "@zquic/wire";
-import type { Ecn, NetworkPath, SocketAddress, Transmit } from "./address.js";
+import { bytesToIp, ipToBytes, type Ecn, type NetworkPath, type SocketAddress, type Transmit } from "./address.js";
 import { Lifecycle, type CloseReason } from "./close.js";
 import { CidManager, type CidSource } from "./cid-manager.js";
 import type { TransportConfig } from "./config.js";
@@ -97,6 +98,8 @@ export interface ConnectionOptions {
   readonly issueNewToken?: () => Uint8Array;
   /** Where this connection's qlog trace goes (JSON-SEQ records). */
   readonly qlog?: QlogSink;
+  /** Server: addresses to offer as preferred_address (RFC 9000 §9.6). */
+  readonly preferredAddress?: { readonly ipv4?: SocketAddress; readonly ipv6?: SocketAddress };
 }
 
 /**
@@ -107,7 +110,8 @@ export interface ConnectionOptions {
  * the components it holds.
  */
 export class Connection {
-  /** @internal */ readonly role: Role;
+  /** Which side of the connection this endpoint is. */
+  readonly role: Role;
   /** The QUIC version in use. */
   version: number;
   /** @internal */ readonly config: TransportConfig;
@@ -154,6 +158,8 @@ export class Connection {
   /** @internal Our Source Connection ID in long headers (sequence number 0). */
   readonly localHandshakeCid: Uint8Array;
   private readonly localResetToken: Uint8Array;
+  /** Server: the preferred_address transport parameter, when configured. */
+  private readonly preferredAddress: PreferredAddress | undefined;
   /** @internal Idle timeout bookkeeping (RFC 9000 §10.1). */
   readonly idle = { timeout: 0, deadline: undefined as number | undefined, ackElicitingSentSinceReceive: false };
   /** @internal Frames owed by this endpoint outside any component. */
@@ -208,7 +214,9 @@ export class Connection {
     });
     this.cids = new CidManager(options.cidSource, config.activeConnectionIdLimit, options.localCid.length === 0);
     this.localResetToken = this.cids.addLocal(options.localCid).resetToken!;
-    this.paths = new PathManager(options.path, role === "client" || options.addressValidated === true);
+    // RFC 9000 §5.1.1: the preferred address CID has sequence number 1.
+    this.preferredAddress = role === "server" && options.preferredAddress !== undefined ? preferredAddressParameter(options.preferredAddress, this.cids.addLocal(options.cidSource.newCid())) : undefined;
+    this.paths = new PathManager(options.path, role === "client" || options.addressValidated === true, role === "server");
     this.handshake.peerAddressValidated = role === "client" || options.addressValidated === true;
     this.datagrams = new DatagramQueue(config.datagramQueueLength, config.maxDatagramFrameSize);
     this.pacer = new Pacer(MIN_DATAGRAM_SIZE);
@@ -278,6 +286,7 @@ export class Connection {
       ...(options.originalDcid ? { originalDcid: options.originalDcid } : {}),
       ...(options.retryScid ? { retryScid: options.retryScid } : {}),
       statelessResetToken: this.localResetToken,
+      ...(this.preferredAddress ? { preferredAddress: this.preferredAddress } : {}),
     }, { chosen: this.version, available: this.versions });
     this.qlog?.parametersSet(now, "local", params);
     return encodeTransportParameters({ ...DEFAULT_TRANSPORT_PARAMETERS, ...params }, { grease: options.random });
@@ -366,7 +375,7 @@ export class Connection {
       for (const space of this.spaces) if (this.canSendAck(space)) consider(space.ack.ackDeadline());
     }
     consider(this.pacingDeadline);
-    consider(this.paths.nextDeadline());
+    consider(this.paths.nextDeadline(this.currentPto()));
     consider(this.oneRtt?.discardDeadline);
     consider(this.zeroRttDiscardAt);
     consider(this.keepAliveDeadline());
@@ -769,6 +778,7 @@ export class Connection {
     this.qlog?.stateUpdated(now, "handshake_confirmed");
     this.discardSpace(PacketSpace.Handshake);
     if (this.options.issueNewToken !== undefined) this.owed.newTokens.push(this.options.issueNewToken());
+    if (this.role === "client") this.probePreferredAddress(now);
     this.events.push({ type: "handshake_confirmed" });
   }
 
@@ -945,6 +955,24 @@ export class Connection {
   private pendingMigration: Path | undefined;
 
   /**
+   * Client, RFC 9000 §9.6: once the handshake is confirmed, validate the
+   * server's preferred address (same address family) and move there when the
+   * PATH_RESPONSE comes back.
+   */
+  private probePreferredAddress(now: number): void {
+    const preferred = this.peerParams?.preferredAddress;
+    if (preferred === undefined) return;
+    const ipv6 = this.paths.active.remote.address.includes(":");
+    const bytes = ipv6 ? preferred.ipv6Address : preferred.ipv4Address;
+    const port = ipv6 ? preferred.ipv6Port : preferred.ipv4Port;
+    if (port === 0 || bytes.every((b) => b === 0)) return;
+    const path = this.paths.pathFor({ local: this.paths.active.local, remote: { address: bytesToIp(bytes), port } });
+    if (path === undefined || path === this.paths.active) return;
+    this.pendingMigration = path;
+    this.paths.startValidation(path, this.random(8), now + this.validationTimeout());
+  }
+
+  /**
    * Client: moves the connection to a new local address (RFC 9000 §9.2). The
    * caller must already receive on `local`. Packets go out on the new path at
    * once; a PATH_CHALLENGE validates it.
@@ -972,6 +1000,23 @@ export class Connection {
   describeError(code: number): string {
     return transportErrorName(code);
   }
+}
+
+/** RFC 9000 §18.2: the preferred_address parameter for the configured addresses and the CID of sequence 1. */
+function preferredAddressParameter(addresses: { readonly ipv4?: SocketAddress; readonly ipv6?: SocketAddress }, issued: { cid: Uint8Array; resetToken: Uint8Array | undefined }): PreferredAddress {
+  const ip = (address: SocketAddress | undefined, length: number) => {
+    const bytes = address === undefined ? undefined : ipToBytes(address.address);
+    if (address !== undefined && bytes?.length !== length) throw new ZquicError("PREFERRED_ADDRESS", `preferred address ${address.address} is not an IPv${length === 4 ? 4 : 6} literal`);
+    return bytes ?? new Uint8Array(length);
+  };
+  return {
+    ipv4Address: ip(addresses.ipv4, 4),
+    ipv4Port: addresses.ipv4?.port ?? 0,
+    ipv6Address: ip(addresses.ipv6, 16),
+    ipv6Port: addresses.ipv6?.port ?? 0,
+    connectionId: issued.cid,
+    statelessResetToken: issued.resetToken!,
+  };
 }
 
 /** The server limits a 0-RTT client relies on (RFC 9000 §7.4.1), sealed into session tickets. */

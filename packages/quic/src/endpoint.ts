@@ -52,6 +52,8 @@ export interface ServerOptions {
   readonly tokenLifetimes?: TokenLifetimes;
   /** RFC 9000 §10.3: stateless resets sent per second at most (default 20). */
   readonly statelessResetRate?: number;
+  /** RFC 9000 §9.6: addresses (where this endpoint also receives) that clients should move to. */
+  readonly preferredAddress?: { readonly ipv4?: SocketAddress; readonly ipv6?: SocketAddress };
 }
 
 /** Settings of an endpoint. */
@@ -369,6 +371,7 @@ export class Endpoint {
       addressValidated: pending.incoming.addressValidated,
       tls: { role: "server", ...server.tls, ticketKeys: this.ticketKeys!, antiReplay: this.antiReplay! },
       ...(qlog ? { qlog } : {}),
+      ...(server.preferredAddress ? { preferredAddress: server.preferredAddress } : {}),
       ...(server.issueNewTokens === false ? {} : { issueNewToken: (): Uint8Array => tokens.seal("new_token", path.remote, connection.lastNow) }),
     });
     const routeKey = toHex(header.dcid);

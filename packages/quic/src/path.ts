@@ -25,13 +25,16 @@ export class Path implements NetworkPath {
     readonly local: SocketAddress,
     readonly remote: SocketAddress,
     validated: boolean,
+    /** RFC 9000 §8.1, §9.3.1: only servers limit what they send to unvalidated addresses. */
+    private readonly amplificationLimited: boolean,
   ) {
     this.validated = validated;
   }
 
   /** How many more bytes may be sent on this path now (RFC 9000 §8.1). */
   get amplificationAllowance(): number {
-    return this.validated ? Infinity : Math.max(0, AMPLIFICATION_FACTOR * this.bytesReceived - this.bytesSent);
+    if (this.validated || !this.amplificationLimited) return Infinity;
+    return Math.max(0, AMPLIFICATION_FACTOR * this.bytesReceived - this.bytesSent);
   }
 
   /** True when this path has the given four-tuple. */
@@ -49,8 +52,12 @@ export class PathManager {
   private fallback: Path | undefined;
   private readonly probed = new Map<string, Path>();
 
-  constructor(initial: NetworkPath, validated: boolean) {
-    this.active = new Path(initial.local, initial.remote, validated);
+  constructor(
+    initial: NetworkPath,
+    validated: boolean,
+    private readonly amplificationLimited: boolean,
+  ) {
+    this.active = new Path(initial.local, initial.remote, validated, amplificationLimited);
   }
 
   private key(path: NetworkPath): string {
@@ -64,7 +71,7 @@ export class PathManager {
     let known = this.probed.get(key);
     if (known === undefined) {
       if (this.probed.size >= MAX_PROBED_PATHS) return undefined;
-      known = new Path(path.local, path.remote, false);
+      known = new Path(path.local, path.remote, false, this.amplificationLimited);
       this.probed.set(key, known);
     }
     return known;
@@ -129,20 +136,31 @@ export class PathManager {
     return { activeFailed: true, revertedTo: undefined };
   }
 
-  /** The earliest validation deadline, for the connection's timer. */
-  nextDeadline(): number | undefined {
+  /** The earliest validation deadline or challenge resend, for the connection's timer. */
+  nextDeadline(resendInterval: number): number | undefined {
     let earliest: number | undefined;
     for (const path of [this.active, ...this.probed.values()]) {
-      const deadline = path.challenge?.deadline;
-      if (deadline !== undefined && (earliest === undefined || deadline < earliest)) earliest = deadline;
+      const challenge = path.challenge;
+      if (challenge === undefined) continue;
+      const resend = challenge.sentAt === undefined ? undefined : challenge.sentAt + resendInterval;
+      for (const time of [challenge.deadline, resend]) if (time !== undefined && (earliest === undefined || time < earliest)) earliest = time;
     }
     return earliest;
   }
 
   /** Paths with something to send besides the active one (probes and responses). */
-  *pathsWithProbes(): IterableIterator<Path> {
+  *pathsWithProbes(now: number, resendInterval: number): IterableIterator<Path> {
     for (const path of this.probed.values()) {
-      if (path.responses.length > 0 || (path.challenge !== undefined && path.challenge.sentAt === undefined)) yield path;
+      if (path.responses.length > 0 || challengeDue(path, now, resendInterval)) yield path;
     }
   }
+}
+
+/**
+ * RFC 9000 §8.2.1: a PATH_CHALLENGE goes out once, then again after `resendInterval`
+ * (a PTO) while no response came, until validation is abandoned.
+ */
+export function challengeDue(path: Path, now: number, resendInterval: number): boolean {
+  const challenge = path.challenge;
+  return challenge !== undefined && (challenge.sentAt === undefined || now - challenge.sentAt >= resendInterval);
 }

@@ -24,7 +24,7 @@ import { Lifecycle } from "./close.js";
 import type { Connection, PacketKind } from "./connection.js";
 import { MIN_DATAGRAM_SIZE, MIN_SENDABLE } from "./pmtud.js";
 import type { PacketSpaceState } from "./packet-space.js";
-import type { Path } from "./path.js";
+import { challengeDue, type Path } from "./path.js";
 import { PacketSpace } from "./sent-packet.js";
 import type { SentFrame } from "./sent-frames.js";
 import { qlogFrame } from "./qlog.js";
@@ -69,7 +69,7 @@ const draftSize = (draft: Draft) => draft.headerSize + draft.payload.length + AE
  */
 export function transmitDatagram(connection: Connection, now: number): Transmit | null {
   if (connection.lifecycle.state === "closing") return transmitClose(connection);
-  for (const path of connection.paths.pathsWithProbes()) {
+  for (const path of connection.paths.pathsWithProbes(now, connection.currentPto())) {
     const probe = transmitPathProbe(connection, path, now);
     if (probe !== null) return probe;
   }
@@ -285,7 +285,7 @@ function writePathFrames(connection: Connection, draft: Draft, path: Path): void
     draft.needsFullSize = true;
   }
   const challenge = path.challenge;
-  if (challenge !== undefined && challenge.sentAt === undefined && put(draft, { type: "path_challenge", data: challenge.data })) {
+  if (challenge !== undefined && challengeDue(path, connection.lastNow, connection.currentPto()) && put(draft, { type: "path_challenge", data: challenge.data })) {
     challenge.sentAt = connection.lastNow;
     draft.needsFullSize = true;
   }

@@ -1,4 +1,4 @@
-import { TransportError, equalBytes, type TransportParameters } from "@zquic/wire";
+import { TransportError, equalBytes, type PreferredAddress, type TransportParameters } from "@zquic/wire";
 import type { TransportConfig } from "./config.js";
 import type { Role } from "./streams/stream-id.js";
 
@@ -12,6 +12,8 @@ export interface HandshakeCids {
   readonly retryScid?: Uint8Array;
   /** Server: the stateless reset token of our handshake CID. */
   readonly statelessResetToken?: Uint8Array;
+  /** Server: the preferred_address to offer (RFC 9000 §9.6). */
+  readonly preferredAddress?: PreferredAddress;
 }
 
 /** Our transport parameters from the configuration (RFC 9000 §18.2). */
@@ -38,6 +40,7 @@ export function localTransportParameters(config: TransportConfig, role: Role, ci
           originalDestinationConnectionId: cids.originalDcid,
           retrySourceConnectionId: cids.retryScid,
           statelessResetToken: cids.statelessResetToken,
+          preferredAddress: cids.preferredAddress,
         }
       : {}),
   };

@@ -135,3 +135,18 @@ describe("transport scenarios", () => {
       checkUploads(run);
     }));
 });
+
+describe("preferred address (RFC 9000 §9.6)", () => {
+  it("moves the client to the server's preferred address once the handshake is confirmed", () =>
+    withSeed(79, () => {
+      const preferred = { address: "10.0.0.4", port: 4433 };
+      const pair = connectedPair({ seed: 79, link: { latency: 10, bandwidth: 50e6 }, server: { preferredAddress: { ipv4: preferred } } });
+      pair.net.attach(pair.serverNode, preferred);
+      const run = uploads(pair, [512 << 10]);
+      expect(pair.run(run.done, 60_000)).toBe("until");
+      checkUploads(run);
+      expect(pair.connection.path.remote).toEqual(preferred);
+      expect(pair.accepted[0]!.path.local).toEqual(preferred);
+      expect(pair.clientEvents).toContainEqual({ type: "path_changed", path: expect.objectContaining({ remote: preferred }) });
+    }));
+});

@@ -39,7 +39,8 @@ export class Goaway {
   /** Records a GOAWAY to send. Throws a `ZquicError` for an identifier the rules above forbid. */
   send(id: number): void {
     if (!Number.isSafeInteger(id) || id < 0 || (this.role === "server" && id % 4 !== 0)) {
-      throw new ZquicError("INVALID_ARGUMENT", `goaway: pass ${this.role === "server" ? "a client-initiated bidirectional stream ID (a multiple of 4)" : "a push ID"} from 0 to ${MAX_GOAWAY_ID} (got ${id})`);
+      const what = this.role === "server" ? "a client-initiated bidirectional stream ID (a multiple of 4)" : "a push ID";
+      throw new ZquicError("INVALID_ARGUMENT", `goaway: pass ${what} from 0 to ${MAX_GOAWAY_ID} (got ${id})`);
     }
     if (this.sent !== undefined && id > this.sent) {
       throw new ZquicError("GOAWAY_RAISED", `goaway: ${id} is above the ${this.sent} already sent; a GOAWAY identifier may only fall (RFC 9114 §5.2)`);

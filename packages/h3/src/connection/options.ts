@@ -38,15 +38,16 @@ export type ResolvedOptions = Required<Omit<H3ConnectionOptions, "qpackEncoder">
 
 /** Applies defaults and checks the limits; throws a `ZquicError` naming a bad option. */
 export function resolveOptions(options: H3ConnectionOptions): ResolvedOptions {
-  const resolved = {
-    qpackMaxTableCapacity: 4096,
-    qpackBlockedStreams: 16,
-    maxFieldSectionSize: 65536,
-    enableConnectProtocol: false,
-    h3Datagram: false,
-    maxBufferedPerStream: 65536,
-    grease: true,
-    ...options,
+  const resolved: ResolvedOptions = {
+    random: options.random,
+    qpackMaxTableCapacity: options.qpackMaxTableCapacity ?? 4096,
+    qpackBlockedStreams: options.qpackBlockedStreams ?? 16,
+    maxFieldSectionSize: options.maxFieldSectionSize ?? 65536,
+    enableConnectProtocol: options.enableConnectProtocol ?? false,
+    h3Datagram: options.h3Datagram ?? false,
+    maxBufferedPerStream: options.maxBufferedPerStream ?? 65536,
+    grease: options.grease ?? true,
+    qpackEncoder: options.qpackEncoder,
   };
   for (const key of ["qpackMaxTableCapacity", "qpackBlockedStreams", "maxFieldSectionSize", "maxBufferedPerStream"] as const) {
     const value = resolved[key];

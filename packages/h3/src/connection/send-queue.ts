@@ -6,14 +6,7 @@
  *
  * @module
  */
-import { ZquicError } from "@zquic/wire";
-import type { H3Transport } from "./transport.js";
-
-/**
- * Transport errors that mean the stream's sending part is gone — reset after the peer's
- * STOP_SENDING, or the connection closed — before this side processed the event saying so.
- */
-const GONE = new Set(["STREAM_FINISHED", "STREAM_UNKNOWN", "CONNECTION_CLOSED"]);
+import { unlessGone, type H3Transport } from "./transport.js";
 
 /** Outgoing bytes and FIN for one stream, in order. */
 export class SendQueue {
@@ -52,9 +45,9 @@ export class SendQueue {
   /** Writes `bytes` after what is queued; the transport takes what it can now, a copy of the rest waits. */
   write(bytes: Uint8Array): void {
     if (bytes.length === 0 || this.state === "closed") return;
-    let taken = 0;
-    if (this.queued === 0 && this.streamId !== undefined) taken = this.hand(this.streamId, bytes);
-    if (taken < bytes.length && this.state !== "closed") {
+    const taken = this.queued === 0 && this.streamId !== undefined ? this.hand(this.streamId, bytes) : 0;
+    if (taken === undefined) return this.discard();
+    if (taken < bytes.length) {
       this.chunks.push(bytes.slice(taken));
       this.queued += bytes.length - taken;
     }
@@ -73,7 +66,7 @@ export class SendQueue {
     while (this.chunks.length > 0) {
       const head = this.chunks[0]!;
       const taken = this.hand(id, head);
-      if (this.state === "closed") return;
+      if (taken === undefined) return this.discard();
       this.queued -= taken;
       if (taken < head.length) {
         this.chunks[0] = head.subarray(taken);
@@ -83,24 +76,13 @@ export class SendQueue {
     }
     if (this.state === "finishing") {
       this.state = "closed";
-      this.guarded(() => this.transport.streamFinish(id));
+      unlessGone(() => this.transport.streamFinish(id));
     }
   }
 
-  /** Offers `bytes` to the transport; what it took. */
-  private hand(id: number, bytes: Uint8Array): number {
-    return this.guarded(() => this.transport.streamWrite(id, bytes)) ?? 0;
-  }
-
-  /** Runs a transport call; a stream that is gone discards the queue instead of throwing. */
-  private guarded<T>(call: () => T): T | undefined {
-    try {
-      return call();
-    } catch (e) {
-      if (!(e instanceof ZquicError && GONE.has(e.code))) throw e;
-      this.discard();
-      return undefined;
-    }
+  /** Offers `bytes` to the transport: what it took, or `undefined` when the stream is gone. */
+  private hand(id: number, bytes: Uint8Array): number | undefined {
+    return unlessGone(() => this.transport.streamWrite(id, bytes));
   }
 
   /** Forgets everything queued and takes no more: the stream was reset, or is gone. */

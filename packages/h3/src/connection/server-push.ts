@@ -44,11 +44,17 @@ export class ServerPushes {
     return this.promises.get(pushId);
   }
 
+  /** Throws a `ZquicError` unless the client allows another push. */
+  checkAvailable(): void {
+    if (this.maxPushId === undefined || this.nextPushId > this.maxPushId) {
+      const allowed = this.maxPushId === undefined ? "no pushes (no MAX_PUSH_ID)" : `push IDs up to ${this.maxPushId}, all used`;
+      throw new ZquicError("PUSH_NOT_ALLOWED", `the client allows ${allowed}; wait for a higher MAX_PUSH_ID`);
+    }
+  }
+
   /** A new push ID for a promise. Throws a `ZquicError` when the client allows no more. */
   promise(requestMethod: string): number {
-    if (this.maxPushId === undefined || this.nextPushId > this.maxPushId) {
-      throw new ZquicError("PUSH_NOT_ALLOWED", `the client allows ${this.maxPushId === undefined ? "no pushes (no MAX_PUSH_ID)" : `push IDs up to ${this.maxPushId}, all used`}; wait for a higher MAX_PUSH_ID`);
-    }
+    this.checkAvailable();
     const pushId = this.nextPushId++;
     this.promises.set(pushId, { requestMethod, streamId: undefined });
     return pushId;
@@ -77,11 +83,6 @@ export class ClientPushes {
   private readonly streamsSeen = new Set<number>();
   private readonly cancelled = new Set<number>();
 
-  /** The maximum push ID sent, if any. */
-  get maximum(): number | undefined {
-    return this.maxPushId;
-  }
-
   /** Raises the maximum push ID. Throws a `ZquicError` if it would fall (§7.2.7). */
   allow(pushId: number): void {
     if (!Number.isSafeInteger(pushId) || pushId < 0) throw new ZquicError("INVALID_ARGUMENT", `allowPush: pass a push ID ≥ 0 (got ${pushId})`);
@@ -99,18 +100,18 @@ export class ClientPushes {
   }
 
   /**
-   * A PUSH_PROMISE's decoded request. Returns false for a repeat of an earlier promise;
-   * throws an H3_GENERAL_PROTOCOL_ERROR {@link H3Error} when a repeat differs (§7.2.5).
+   * Records a PUSH_PROMISE's decoded request. A repeated promise (on another request
+   * stream) must carry the same request: otherwise an H3_GENERAL_PROTOCOL_ERROR
+   * {@link H3Error} (§7.2.5).
    */
-  onPushPromise(pushId: number, fields: readonly Field[]): boolean {
+  onPushPromise(pushId: number, fields: readonly Field[]): void {
     const earlier = this.promised.get(pushId);
     if (earlier === undefined) {
       this.promised.set(pushId, fields);
-      return true;
+      return;
     }
     const same = earlier.length === fields.length && earlier.every(([n, v], i) => fields[i]![0] === n && fields[i]![1] === v);
     if (!same) throw new H3Error(H3ErrorCode.H3_GENERAL_PROTOCOL_ERROR, `push ID ${pushId} promised twice with different requests`);
-    return false;
   }
 
   /** RFC 9114 §4.6, §6.2.2: a push stream's push ID: within the maximum, and used by one stream only. */

@@ -27,22 +27,32 @@ export type ExpectedMessage =
   | { readonly kind: "request"; readonly rules: RequestRules }
   | { readonly kind: "response"; readonly requestMethod: string };
 
-/**
- * Where the message is: awaiting its header section, in its content, a CONNECT tunnel
- * (§4.4: DATA only), or past its trailers.
- */
-type Phase = "header" | "content" | "tunnel" | "trailers";
+/** Where an incoming message is: awaiting its header section, in its content, or past its trailers. */
+type Phase = "header" | "content" | "trailers";
 
-/** RFC 9110 §6.4.1: responses that never have content, whatever Content-Length says. */
-function hasNoContent(requestMethod: string, status: number): boolean {
-  return requestMethod === "HEAD" || status === 204 || status === 304;
+/**
+ * How a message's content is framed once its header section is out: counted against its
+ * Content-Length; absent, whatever Content-Length says (RFC 9110 §6.4.1: a response to
+ * HEAD, a 204 or a 304); or a CONNECT tunnel (RFC 9114 §4.4: DATA frames only, no trailers).
+ */
+export type Framing = "content" | "no_content" | "tunnel";
+
+/** The framing of a request's content: a CONNECT request opens a tunnel. */
+export function requestFraming(method: string): Framing {
+  return method === "CONNECT" ? "tunnel" : "content";
+}
+
+/** The framing of a final response's content, given the request's method. */
+export function responseFraming(requestMethod: string, status: number): Framing {
+  if (requestMethod === "CONNECT" && status < 300) return "tunnel";
+  return requestMethod === "HEAD" || status === 204 || status === 304 ? "no_content" : "content";
 }
 
 /** One incoming HTTP message, checked frame by frame. */
 export class InboundMessage {
   private phase: Phase = "header";
+  private framing: Framing = "content";
   private contentLength: number | undefined;
-  private contentAllowed = true;
   private received = 0;
 
   constructor(private readonly expected: ExpectedMessage) {}
@@ -54,12 +64,13 @@ export class InboundMessage {
 
   /** A HEADERS frame is next. Throws an H3_FRAME_UNEXPECTED {@link H3Error} where none may be. */
   headersFrame(): void {
-    if (this.phase === "trailers" || this.phase === "tunnel") throw unexpected(`HEADERS frame ${this.phase === "tunnel" ? "on a CONNECT stream" : "after the trailer section"}`);
+    if (this.phase === "trailers") throw unexpected("HEADERS frame after the trailer section");
+    if (this.phase === "content" && this.framing === "tunnel") throw unexpected("HEADERS frame on a CONNECT stream");
   }
 
   /** A PUSH_PROMISE frame is next: §4.1 allows it anywhere in a response, §4.4 nowhere in a tunnel. */
   pushPromiseFrame(): void {
-    if (this.phase === "tunnel") throw unexpected("PUSH_PROMISE frame on a CONNECT stream");
+    if (this.framing === "tunnel") throw unexpected("PUSH_PROMISE frame on a CONNECT stream");
   }
 
   /**
@@ -74,20 +85,19 @@ export class InboundMessage {
     }
     if (this.expected.kind === "request") {
       const head = checkRequest(fields, this.expected.rules);
-      this.begin(head.method === "CONNECT", head.contentLength, true);
+      this.begin(requestFraming(head.method), head.contentLength);
       return { kind: "request", head };
     }
     const head = checkResponse(fields);
     if (head.status < 200) return { kind: "informational", head };
-    const { requestMethod } = this.expected;
-    this.begin(requestMethod === "CONNECT" && head.status < 300, head.contentLength, !hasNoContent(requestMethod, head.status));
+    this.begin(responseFraming(this.expected.requestMethod, head.status), head.contentLength);
     return { kind: "response", head };
   }
 
-  private begin(tunnel: boolean, contentLength: number | undefined, contentAllowed: boolean): void {
-    this.phase = tunnel ? "tunnel" : "content";
+  private begin(framing: Framing, contentLength: number | undefined): void {
+    this.phase = "content";
+    this.framing = framing;
     this.contentLength = contentLength;
-    this.contentAllowed = contentAllowed;
   }
 
   /**
@@ -98,9 +108,9 @@ export class InboundMessage {
   dataFrame(length: number): void {
     if (this.phase === "header") throw unexpected("DATA frame before the HEADERS frame");
     if (this.phase === "trailers") throw unexpected("DATA frame after the trailer section");
-    if (this.phase === "tunnel") return;
+    if (this.framing === "tunnel") return;
     this.received += length;
-    if (!this.contentAllowed && length > 0) throw malformed("content in a response that never has any");
+    if (this.framing === "no_content" && length > 0) throw malformed("content in a response that never has any");
     if (this.contentLength !== undefined && this.received > this.contentLength) {
       throw malformed(`more content than the content-length of ${this.contentLength}`);
     }
@@ -116,8 +126,7 @@ export class InboundMessage {
       if (this.expected.kind === "request") throw new H3StreamError(H3ErrorCode.H3_REQUEST_INCOMPLETE, "request stream ended before the request header section");
       throw malformed("stream ended before a final response");
     }
-    const counted = this.phase !== "tunnel" && this.contentAllowed;
-    if (counted && this.contentLength !== undefined && this.received !== this.contentLength) {
+    if (this.framing === "content" && this.contentLength !== undefined && this.received !== this.contentLength) {
       throw malformed(`${this.received} octets of content, not the content-length of ${this.contentLength}`);
     }
   }

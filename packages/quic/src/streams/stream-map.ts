@@ -108,8 +108,14 @@ export class StreamMap {
   /** Applies the peer's transport parameters (or remembered ones, for 0-RTT). */
   setPeerLimits(peer: PeerStreamLimits): void {
     this.peer = peer;
-    this.peerMaxStreams.bidi = Math.max(this.peerMaxStreams.bidi, peer.maxStreamsBidi);
-    this.peerMaxStreams.uni = Math.max(this.peerMaxStreams.uni, peer.maxStreamsUni);
+    for (const bidirectional of [true, false]) {
+      const key = typeKey(bidirectional);
+      const limit = bidirectional ? peer.maxStreamsBidi : peer.maxStreamsUni;
+      if (limit <= this.peerMaxStreams[key]) continue;
+      const wasBlocked = this.openable(bidirectional) === 0;
+      this.peerMaxStreams[key] = limit;
+      if (wasBlocked) this.events.push({ type: "streams_available", bidirectional });
+    }
     this.connectionSend.raise(peer.maxData);
     for (const stream of this.streams.values()) {
       if (stream.send !== undefined) stream.send.credit.raise(this.initialSendCredit(stream.id));
