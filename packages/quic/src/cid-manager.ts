@@ -91,7 +91,7 @@ export class CidManager {
 
   /** NEW_CONNECTION_ID frames to send. */
   takeNewCidFrames(): NewConnectionIdFrame[] {
-    return this.newCidFrames.splice(0);
+    return this.newCidFrames.length === 0 ? [] : this.newCidFrames.splice(0);
   }
 
   /** A NEW_CONNECTION_ID was lost: resend it if the CID is still active. */
@@ -215,6 +215,7 @@ export class CidManager {
 
   /** RETIRE_CONNECTION_ID frames to send (sequence numbers). */
   takeRetirements(): number[] {
+    if (this.retiring.size === 0) return [];
     const out = [...this.retiring];
     this.retiring.clear();
     return out;
