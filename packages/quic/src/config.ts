@@ -24,7 +24,7 @@ export interface TransportConfig {
   /** Caps for receive-window auto-tuning. */
   readonly maxConnectionWindow: number;
   readonly maxStreamWindow: number;
-  /** Bytes an application may buffer per stream before writes are held back. */
+  /** Bytes an application may have written but not yet sent, per stream, before writes are held back. */
   readonly sendBufferSize: number;
   /** RFC 9000 §18.2: ack_delay_exponent and max_ack_delay we advertise. */
   readonly ackDelayExponent: number;
@@ -61,13 +61,13 @@ export interface TransportConfig {
 /** Defaults: generous windows with auto-tuning, CUBIC, datagrams on, ECN on. */
 export const DEFAULT_TRANSPORT_CONFIG: TransportConfig = {
   maxIdleTimeout: 30_000,
-  initialMaxData: 1 << 20,
-  initialMaxStreamDataBidiLocal: 256 << 10,
-  initialMaxStreamDataBidiRemote: 256 << 10,
-  initialMaxStreamDataUni: 256 << 10,
+  initialMaxData: 4 << 20,
+  initialMaxStreamDataBidiLocal: 1 << 20,
+  initialMaxStreamDataBidiRemote: 1 << 20,
+  initialMaxStreamDataUni: 1 << 20,
   maxStreamsBidi: 100,
   maxStreamsUni: 100,
-  maxConnectionWindow: 24 << 20,
+  maxConnectionWindow: 32 << 20,
   maxStreamWindow: 16 << 20,
   sendBufferSize: 1 << 20,
   ackDelayExponent: 3,

@@ -445,6 +445,11 @@ export class Connection {
     return this.lifecycle.state;
   }
 
+  /** Why the connection stopped, once it did. */
+  get closeReason(): CloseReason | undefined {
+    return this.lifecycle.reason;
+  }
+
   /** True while the application may use the connection (not closing, draining or closed). */
   get isOpen(): boolean {
     return this.lifecycle.state === "open";
@@ -567,12 +572,15 @@ export class Connection {
   private startClose(reason: CloseReason): void {
     if (this.lifecycle.state !== "open") return;
     this.lifecycle.close(reason, this.lastNow, this.currentPto());
+    this.events.push({ type: "closing", reason });
     this.qlog?.stateUpdated(this.lastNow, "closing");
   }
 
   /** @internal The peer sent CONNECTION_CLOSE (RFC 9000 §10.2.2). */
   onPeerClose(reason: CloseReason): void {
+    const wasOpen = this.lifecycle.state === "open";
     this.lifecycle.drain(reason, this.lastNow, this.currentPto());
+    if (wasOpen) this.events.push({ type: "closing", reason });
     this.qlog?.stateUpdated(this.lastNow, "draining");
   }
 

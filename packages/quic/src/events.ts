@@ -21,5 +21,11 @@ export type ConnectionEvent =
   | { readonly type: "path_changed"; readonly path: NetworkPath }
   /** RFC 9001 §6: the 1-RTT keys moved to a new generation. */
   | { readonly type: "key_updated"; readonly generation: number }
+  /**
+   * The connection stopped being usable (RFC 9000 §10.2): we or the peer closed
+   * it. Streams and datagrams fail from now on; `closed` follows when the
+   * closing or draining period ends.
+   */
+  | { readonly type: "closing"; readonly reason: CloseReason }
   /** The connection is over and its state can be dropped. The last event. */
   | { readonly type: "closed"; readonly reason: CloseReason };

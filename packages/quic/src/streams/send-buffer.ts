@@ -43,9 +43,13 @@ export class SendBuffer {
     this.finOffset ??= this.end;
   }
 
-  /** Bytes written but not yet acknowledged (what backpressure should count). */
-  get buffered(): number {
-    return this.end - this.ackedPrefix;
+  /**
+   * Bytes written but never sent: what backpressure counts. Sent, unacknowledged
+   * bytes are bounded by the congestion window and the peer's flow control, so
+   * counting them too would cap each stream's flight at the buffer size.
+   */
+  get unsent(): number {
+    return this.end - this.sent;
   }
 
   /** Everything below this offset is acknowledged. */

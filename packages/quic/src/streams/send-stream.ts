@@ -38,7 +38,7 @@ export class SendStream {
   /** How many more bytes {@link write} accepts now. */
   get writable(): number {
     if (this.state !== "send" || this.buffer.finOffset !== undefined) return 0;
-    return Math.max(0, this.bufferLimit - this.buffer.buffered);
+    return Math.max(0, this.bufferLimit - this.buffer.unsent);
   }
 
   /** Buffers up to {@link writable} bytes of `data`; returns how many were taken. */

@@ -20,7 +20,7 @@ export interface LocalStreamConfig {
   /** initial_max_data. */
   readonly connectionWindow: number;
   readonly maxConnectionWindow: number;
-  /** Bytes the application may have buffered, unacknowledged, per stream. */
+  /** Bytes the application may have written and not yet sent, per stream. */
   readonly sendBufferSize: number;
 }
 

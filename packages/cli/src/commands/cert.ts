@@ -1,0 +1,42 @@
+/**
+ * `zquic cert`: a self-signed certificate for tests and local servers.
+ *
+ * @module
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ExitStatus, list, required, type Command } from "../command.js";
+
+/** How long generated certificates are valid. */
+const VALIDITY_DAYS = 365;
+const DAY_MS = 86_400_000;
+
+export const certCommand: Command = {
+  name: "cert",
+  summary: "write a self-signed ECDSA P-256 certificate and key",
+  help: `Usage: zquic cert --out DIR [--host NAME ...]
+
+Writes DIR/cert.pem (a self-signed ECDSA P-256 certificate, valid ${VALIDITY_DAYS} days)
+and DIR/priv.key (its PKCS#8 private key, readable by the owner only).
+
+Options:
+  --out DIR     directory to write to (created if missing)
+  --host NAME   DNS name or IP address the certificate is for (repeatable;
+                default: localhost, 127.0.0.1, ::1)
+  -h, --help    show this help`,
+  options: { out: { type: "string" }, host: { type: "string", multiple: true } },
+  positionals: false,
+  async run(args, terminal) {
+    const out = required(args, "out");
+    const hosts = list(args, "host", ["localhost", "127.0.0.1", "::1"]);
+    const [{ loadProvider }, { generateSelfSigned }] = await Promise.all([import("@zquic/crypto"), import("@zquic/tls")]);
+    const provider = await loadProvider();
+    const now = Date.now();
+    const generated = generateSelfSigned({ keyType: "p256", hosts, notBefore: now - DAY_MS, notAfter: now + VALIDITY_DAYS * DAY_MS, provider, random: provider.random });
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, "cert.pem"), generated.certificatePem);
+    await writeFile(join(out, "priv.key"), generated.privateKeyPem, { mode: 0o600 });
+    terminal.out(`wrote ${join(out, "cert.pem")} and ${join(out, "priv.key")} for ${hosts.join(", ")}`);
+    return ExitStatus.ok;
+  },
+};

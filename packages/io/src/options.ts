@@ -1,0 +1,112 @@
+/**
+ * The options of `connect()` and `listen()`, and how they become transport
+ * and TLS settings. Misuse is caught here, before any packet is sent.
+ *
+ * @module
+ */
+import type { CongestionAlgorithm, EndpointOptions, TransportConfig } from "@zquic/quic";
+import type { CryptoProvider } from "@zquic/crypto";
+import { ZquicError } from "@zquic/wire";
+import { parseCertificatesPem, type Certificate, type CertificateVerifier } from "@zquic/tls";
+import type { SessionStore } from "./session-store.js";
+
+/** Opens a qlog sink for a connection, named by its role and original Destination Connection ID. */
+export type QlogFactory = NonNullable<EndpointOptions["qlog"]>;
+
+/** Options of clients and servers alike. */
+export interface CommonOptions {
+  /** ALPN protocols in preference order (RFC 9001 §8.1 requires at least one). */
+  readonly alpn: readonly string[];
+  /** Transport limits and behaviour; unset fields keep the transport's defaults. */
+  readonly transport?: Partial<TransportConfig>;
+  /** The congestion controller (shorthand for `transport.congestionControl`). */
+  readonly congestionControl?: CongestionAlgorithm;
+  /** Receives TLS secrets as NSS key log lines (the SSLKEYLOGFILE format, without the newline). */
+  readonly keyLog?: (line: string) => void;
+  /** Opens a qlog trace (JSON-SEQ records) for each new connection; adapters offer files (`qlogDir`). */
+  readonly qlog?: QlogFactory;
+  /** Which crypto implementation to use (default: the runtime's native one where it exists). */
+  readonly crypto?: "native" | "noble";
+  /** Received datagrams held for a slow reader before the oldest is dropped (default 256). */
+  readonly incomingDatagrams?: number;
+}
+
+/** Options of `connect()`. Give exactly one of `trustAnchors`, `verifier` or `insecure`. */
+export interface ConnectOptions extends CommonOptions {
+  /** The name sent as SNI and checked against the certificate (default: the host of the target). */
+  readonly serverName?: string;
+  /** CA certificates in PEM that the server's chain must lead to. */
+  readonly trustAnchors?: string;
+  /** A custom check of the server's certificate chain (e.g. `pinnedVerifier` from `@zquic/tls`). */
+  readonly verifier?: CertificateVerifier;
+  /** Accept any certificate. For tests against throwaway certificates only. */
+  readonly insecure?: boolean;
+  /** Where tickets and tokens are kept; `null` turns resumption off (default: a shared in-memory store). */
+  readonly sessionStore?: SessionStore | null;
+  /** Send 0-RTT data when a ticket allows it: streams may be opened before `ready`. */
+  readonly earlyData?: boolean;
+  /** The local IP address to send from (default: any address of the server's family). */
+  readonly localAddress?: string;
+  /** Aborting closes the connection (application close code 0). */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of `listen()`. */
+export interface ListenOptions extends CommonOptions {
+  /** The IP address to listen on (default "0.0.0.0"; "::" for IPv6). */
+  readonly host?: string;
+  /** The UDP port (default 443; 0 picks a free one, see `QuicServer.address`). */
+  readonly port?: number;
+  /** The certificate chain in PEM, leaf first. */
+  readonly certificate: string;
+  /** The leaf's private key in PEM (PKCS#8, SEC1 or PKCS#1). */
+  readonly privateKey: string;
+  /** Validate client addresses with a Retry first (RFC 9000 §8.1.2): always, or once more handshakes than this are in progress. */
+  readonly retry?: boolean | { readonly whenHandshakesExceed: number };
+  /** Issue session tickets so clients can resume (default true). */
+  readonly sessionTickets?: boolean;
+  /** Accept 0-RTT data from resuming clients (default false; RFC 8446 §8 replay protection is applied). */
+  readonly earlyData?: boolean;
+  /** Connections held at most; more are refused (default 10000). */
+  readonly maxConnections?: number;
+  /** Handshakes in progress at most; more are refused (default 1000). */
+  readonly maxHandshakes?: number;
+  /** Aborting closes the server. */
+  readonly signal?: AbortSignal;
+}
+
+/** Checks an ALPN list: QUIC requires ALPN (RFC 9001 §8.1). */
+export function checkAlpn(alpn: readonly string[] | undefined): void {
+  if (alpn === undefined || alpn.length === 0) throw new ZquicError("ALPN_REQUIRED", "alpn is empty; QUIC requires ALPN (RFC 9001 §8.1): list the protocols to offer, e.g. [\"h3\"]");
+}
+
+/** What every endpoint gets from the common options: crypto, transport settings (after the socket's ECN ability), qlog. */
+export function endpointSettings(provider: CryptoProvider, options: CommonOptions, socketEcn: boolean): Omit<EndpointOptions, "server"> {
+  const transport: Partial<TransportConfig> = {
+    ecn: socketEcn,
+    ...(options.congestionControl !== undefined ? { congestionControl: options.congestionControl } : {}),
+    ...options.transport,
+  };
+  return { provider, random: provider.random, transport, ...(options.qlog !== undefined ? { qlog: options.qlog } : {}) };
+}
+
+/** How a client will check the server: parsed anchors, a verifier, or nothing (insecure). */
+export type Trust = { readonly anchors: readonly Certificate[] } | { readonly verifier: CertificateVerifier } | { readonly insecure: true };
+
+/** Exactly one way to check the server's certificate; PEM anchors are parsed now so mistakes surface at once. */
+export function trustOf(options: ConnectOptions): Trust {
+  const ways = [options.trustAnchors !== undefined, options.verifier !== undefined, options.insecure === true].filter(Boolean).length;
+  if (ways !== 1) {
+    throw new ZquicError("TLS_TRUST", "give exactly one of trustAnchors (CA certificates in PEM), verifier, or insecure: true (tests only)");
+  }
+  if (options.verifier !== undefined) return { verifier: options.verifier };
+  if (options.insecure === true) return { insecure: true };
+  const anchors = parseCertificatesPem(options.trustAnchors!);
+  if (anchors.length === 0) throw new ZquicError("TLS_TRUST", "trustAnchors holds no CERTIFICATE block; pass the CA certificates in PEM");
+  return { anchors };
+}
+
+/** Checks a non-negative integer option. */
+export function checkCount(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new ZquicError("BAD_OPTION", `${name} must be a non-negative integer, got ${value}`);
+}
