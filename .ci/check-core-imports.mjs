@@ -7,6 +7,8 @@ import { join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const corePackages = ["wire", "crypto", "tls", "quic", "h3", "doq", "grpc", "sim"];
+// The async API is runtime-neutral but owns the timer: web-standard timers are allowed there.
+const neutralPackages = ["io"];
 const nativeDir = join(root, "packages/crypto/src/native");
 
 const forbidden = [
@@ -33,15 +35,19 @@ function* sourceFiles(dir) {
   }
 }
 
+const timerRule = forbidden.find(([, what]) => what.startsWith("uses a timer"));
+const clockRule = forbidden.find(([, what]) => what.startsWith("reads the clock"));
+const rulesFor = (pkg) => (neutralPackages.includes(pkg) ? forbidden.filter((rule) => rule !== timerRule && rule !== clockRule) : forbidden);
+
 const problems = [];
-for (const pkg of corePackages) {
+for (const pkg of [...corePackages, ...neutralPackages]) {
   const src = join(root, "packages", pkg, "src");
   if (!existsSync(src)) continue;
   for (const file of sourceFiles(src)) {
     if (file.startsWith(nativeDir)) continue;
     const lines = stripComments(readFileSync(file, "utf8")).split("\n");
     lines.forEach((line, i) => {
-      for (const [pattern, what] of forbidden) {
+      for (const [pattern, what] of rulesFor(pkg)) {
         if (pattern.test(line)) problems.push(`${relative(root, file)}:${i + 1}: ${what}: ${line.trim()}`);
       }
       if (staticNativeImport.test(line)) {
@@ -55,4 +61,4 @@ if (problems.length > 0) {
   console.error(`sans-I/O guard: ${problems.length} problem(s) in core packages\n${problems.join("\n")}`);
   process.exit(1);
 }
-console.log(`sans-I/O guard: core packages clean (${corePackages.join(", ")})`);
+console.log(`sans-I/O guard: core packages clean (${corePackages.join(", ")}); runtime-neutral: ${neutralPackages.join(", ")}`);
