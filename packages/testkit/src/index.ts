@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { loadProvider, nobleProvider } from "@zquic/crypto";
+import { loadProvider, nobleProvider, protect } from "@zquic/crypto";
+import { TransportError, Writer, isCryptoError, writeShortHeader } from "@zquic/wire";
 import { Network, SeededRandom, type LinkConfig, type SimNode, type TraceEvent } from "@zquic/sim";
 import { generateSelfSigned, insecureVerifier, type GeneratedCertificate } from "@zquic/tls";
 import { Endpoint, type ClientTlsOptions, type Connection, type ConnectionEvent, type EndpointOptions, type ServerOptions, type ServerTlsOptions, type TransportConfig } from "@zquic/quic";
@@ -222,3 +223,51 @@ export function uploads(pair: Pair, sizes: readonly number[]): { done: () => boo
   return { done, received, sent };
 }
 export * from "./wire-arbitraries.js";
+
+/**
+ * An established pair and a forger of authenticated 1-RTT packets from the
+ * client to the server, carrying any payload: for feeding hostile frame
+ * sequences to a server connection past packet protection.
+ */
+export function forgingPair(seed: number): { pair: Pair; server: Connection; forge: (payload: Uint8Array) => Uint8Array } {
+  const pair = connectedPair({ seed, link: { latency: 5 } });
+  const outcome = pair.run(() => pair.connection.handshake.confirmed && pair.accepted[0]?.handshake.confirmed === true);
+  if (outcome !== "until") throw new Error(`handshake did not complete (${outcome})`);
+  const client = pair.connection;
+  const forge = (payload: Uint8Array): Uint8Array => {
+    const pn = client.spaces[2].takePn();
+    const keys = client.oneRtt!.writeKeys(pn);
+    const header = new Writer(32);
+    writeShortHeader(header, { dcid: client.cids.activePeerCid, packetNumber: pn, packetNumberLength: 4, spinBit: false, keyPhase: client.oneRtt!.keyPhase });
+    // RFC 9001 §5.4.2: at least 4 bytes after the packet number start for the header protection sample.
+    return protect(keys, header.toBytes(), payload, pn);
+  };
+  return { pair, server: pair.accepted[0]!, forge };
+}
+
+const KNOWN_TRANSPORT_CODES = new Set<number>(Object.values(TransportError));
+
+/**
+ * Drives `connection` through output, timers and events at `now` and returns
+ * the invariants that failed: output must run dry, no timer may be due after
+ * `handleTimeout` (a driver would spin), and a local transport close must carry
+ * a code RFC 9000 defines.
+ */
+export function exerciseConnection(connection: Connection, now: number): string[] {
+  const problems: string[] = [];
+  const drain = () => {
+    for (let i = 0; i < 64 && connection.pollTransmit(now) !== null; i++);
+    if (connection.pollTransmit(now) !== null) problems.push("pollTransmit does not run dry");
+  };
+  drain();
+  connection.handleTimeout(now);
+  drain();
+  const timeout = connection.pollTimeout();
+  if (timeout !== undefined && timeout <= now) problems.push(`timer due at ${timeout} after handleTimeout(${now})`);
+  for (let e = connection.pollEvent(); e !== null; e = connection.pollEvent());
+  const reason = connection.closeReason;
+  if (reason !== undefined && reason.initiator === "local" && !reason.application && !KNOWN_TRANSPORT_CODES.has(reason.code) && !isCryptoError(reason.code)) {
+    problems.push(`closed with undefined transport error 0x${reason.code.toString(16)}`);
+  }
+  return problems;
+}
