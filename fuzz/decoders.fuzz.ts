@@ -1,9 +1,9 @@
 import { expect, it } from "vitest";
 import fc from "fast-check";
-import { Reader, WireError, decodeTransportParameters, readFrames, readPacketHeader } from "@zquic/wire";
+import { Reader, WireError, ZquicError, decodeTransportParameters, readFrames, readPacketHeader } from "@zquic/wire";
 import { DnsError, decodeMessage } from "@zquic/doq";
 import { QpackDecoder, QpackError, H3Error } from "@zquic/h3";
-import { X509Error, ZquicError, parseCertificate } from "@zquic/tls";
+import { X509Error, parseCertificate } from "@zquic/tls";
 import { mutated } from "@zquic/testkit";
 import { campaign } from "./campaign.js";
 
