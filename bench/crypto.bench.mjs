@@ -7,6 +7,7 @@ import {
   TLS_AES_128_GCM_SHA256,
   TLS_AES_256_GCM_SHA384,
   TLS_CHACHA20_POLY1305_SHA256,
+  hkdfExpandLabel,
   loadProvider,
   nobleProvider,
   openPayload,
@@ -15,6 +16,7 @@ import {
   protectInPlace,
   removeHeaderProtection,
 } from "@zquic/crypto";
+import { interleavedMicroseconds } from "./cpu-time.mjs";
 import { runSuite } from "./lib.mjs";
 
 const native = await loadProvider("native");
@@ -92,6 +94,22 @@ function bareTask(suite, masks) {
   };
 }
 
+// First, while only the native provider's code has run (as in a real process).
+console.log("\nnative provider cost over the bare node:crypto calls, interleaved CPU time (target ≤ 1.15 over the one-mask floor):");
+for (const suite of suites) {
+  const measured = interleavedMicroseconds({
+    bare: bareTask(suite, 1),
+    bare2: bareTask(suite, 2),
+    protect: ourTask(native, suite),
+    inPlace: inPlaceTask(native, suite),
+  });
+  const us = Object.fromEntries(Object.entries(measured).map(([name, { median }]) => [name, median]));
+  const line = (label, value) => `${label} ${value.toFixed(2)} µs = ${(value / us.bare).toFixed(3)}× one-mask floor, ${(value / us.bare2).toFixed(3)}× two-mask floor`;
+  console.log(`  ${suite.name}: floor ${us.bare.toFixed(2)} µs (two masks ${us.bare2.toFixed(2)} µs)`);
+  console.log(`    ${line("protect+unprotect       ", us.protect)}`);
+  console.log(`    ${line("protectInPlace+unprotect", us.inPlace)}`);
+}
+
 const tasks = {};
 for (const suite of suites) {
   tasks[`bare node:crypto seal+open+mask ${suite.name}`] = bareTask(suite, 1);
@@ -100,40 +118,6 @@ for (const suite of suites) {
   tasks[`${native.name} protectInPlace+unprotect ${suite.name}`] = inPlaceTask(native, suite);
 }
 const rows = await runSuite(`QUIC packet protection, ${DATAGRAM}-byte short-header packet (packets/s)`, tasks);
-
-/**
- * The ratios, measured again interleaved: rounds alternate between the tasks
- * and count this process's CPU time, so a burst of load elsewhere on the
- * machine skews every task of a round alike. Median of the rounds.
- */
-function interleavedMicroseconds(named, rounds = 21, iterations = 2000) {
-  const samples = Object.fromEntries(Object.keys(named).map((name) => [name, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, fn] of Object.entries(named)) {
-      for (let i = 0; i < iterations / 10; i++) fn();
-      const start = process.cpuUsage();
-      for (let i = 0; i < iterations; i++) fn();
-      const used = process.cpuUsage(start);
-      samples[name].push((used.user + used.system) / iterations);
-    }
-  }
-  const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
-  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
-}
-
-console.log("\nnative provider cost over the bare node:crypto calls, interleaved CPU time (target ≤ 1.15 over the one-mask floor):");
-for (const suite of suites) {
-  const us = interleavedMicroseconds({
-    bare: bareTask(suite, 1),
-    bare2: bareTask(suite, 2),
-    protect: ourTask(native, suite),
-    inPlace: inPlaceTask(native, suite),
-  });
-  const line = (label, value) => `${label} ${value.toFixed(2)} µs = ${(value / us.bare).toFixed(3)}× one-mask floor, ${(value / us.bare2).toFixed(3)}× two-mask floor`;
-  console.log(`  ${suite.name}: floor ${us.bare.toFixed(2)} µs (two masks ${us.bare2.toFixed(2)} µs)`);
-  console.log(`    ${line("protect+unprotect       ", us.protect)}`);
-  console.log(`    ${line("protectInPlace+unprotect", us.inPlace)}`);
-}
 
 // Handshake primitives, per provider.
 const handshake = {};
@@ -153,10 +137,25 @@ for (const provider of providers) {
   const p256 = { kind: "ec", curve: "P-256", d: new Uint8Array(32).fill(0x42) };
   const p256Public = provider.publicKeyOf(p256);
   const p256Signature = provider.sign("ecdsa_secp256r1_sha256", p256, message, random);
+  const secret = new Uint8Array(32).fill(0x17);
+  const transcriptMessage = new Uint8Array(150).fill(0x33);
   const name = provider.name;
+  handshake[`${name} X25519 key share (key pair)`] = () => provider.generateKeyShare("x25519", random);
   handshake[`${name} X25519 shared secret`] = () => x25519Share.complete(peerX25519);
   handshake[`${name} P-256 sign`] = () => provider.sign("ecdsa_secp256r1_sha256", p256, message, random);
   handshake[`${name} P-256 verify`] = () => provider.verify("ecdsa_secp256r1_sha256", p256Public, message, p256Signature);
+  // As a handshake sees it: the certificate decoded afresh, so a new key object every time.
+  handshake[`${name} P-256 verify, key decoded afresh`] = () =>
+    provider.verify("ecdsa_secp256r1_sha256", { ...p256Public, point: p256Public.point.slice() }, message, p256Signature);
+  handshake[`${name} HKDF-Expand-Label SHA-256 (one HMAC)`] = () => hkdfExpandLabel(provider, "sha256", secret, "c hs traffic", transcriptMessage.subarray(0, 32), 32);
+  handshake[`${name} transcript: update 150 B + running digest`] = (() => {
+    const transcript = provider.hasher("sha256");
+    return () => {
+      transcript.update(transcriptMessage);
+      return transcript.digest();
+    };
+  })();
+  handshake[`${name} ML-KEM-768 key share (keygen)`] = () => provider.generateKeyShare("mlkem768", random);
   handshake[`${name} ML-KEM-768 encaps (respond)`] = () => provider.respondKeyShare("mlkem768", kemShare.publicKey, random);
   handshake[`${name} ML-KEM-768 decaps (complete)`] = () => kemShare.complete(kemCiphertext);
   handshake[`${name} X25519MLKEM768 server share`] = () => provider.respondKeyShare("x25519mlkem768", hybridShare.publicKey, random);

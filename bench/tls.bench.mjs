@@ -1,48 +1,44 @@
 // Full TLS 1.3 handshakes in memory, client and server together on one core:
 // a ClientHello to both Finished messages, CRYPTO bytes moved by a tiny pump,
-// the server's P-256 certificate checked by a chain verifier.
+// the server's P-256 certificate checked by a chain verifier. Two reference
+// rows: every primitive swapped for a cheap stand-in (what the protocol code
+// alone costs), and the bare node:crypto calls one native handshake cannot
+// avoid (the floor). Then the native rows again, interleaved in CPU time, for
+// ratios that hold on a machine other work shares.
 // `node bench/run.mjs tls` (after `npx tsc -b`).
 import { loadProvider, nobleProvider } from "@zquic/crypto";
-import { NamedGroup, TlsClient, TlsServer, chainVerifier, generateSelfSigned } from "@zquic/tls";
+import { NamedGroup, insecureVerifier } from "@zquic/tls";
+import { interleavedMicroseconds } from "./cpu-time.mjs";
 import { runSuite } from "./lib.mjs";
+import { handshake, nodeCryptoFloor, stubProvider } from "./tls-handshake.mjs";
 
 const providers = { native: await loadProvider("native"), noble: nobleProvider };
-const now = () => Date.UTC(2030, 0, 1);
-const certificate = generateSelfSigned({
-  keyType: "p256",
-  hosts: ["localhost"],
-  notBefore: Date.UTC(2025, 0, 1),
-  notAfter: Date.UTC(2040, 0, 1),
-  provider: nobleProvider,
-  random: nobleProvider.random,
-});
-
-/** A handshake function for `provider` and key exchange `group`. */
-function handshake(provider, group) {
-  const verifier = chainVerifier({ trustAnchors: [certificate.certificate], provider });
-  const common = { provider, random: provider.random, now, alpn: ["h3"], groups: [group] };
-  const client = { ...common, transportParameters: new Uint8Array(40), serverName: "localhost", verifier };
-  const server = { ...common, transportParameters: new Uint8Array(60), certificateChain: [certificate.certificate.der], privateKey: certificate.privateKey };
-  return () => {
-    const sessions = [new TlsClient(client), new TlsServer(server)];
-    sessions[0].start();
-    for (let moved = true; moved; ) {
-      moved = false;
-      for (const [self, peer] of [sessions, [sessions[1], sessions[0]]]) {
-        for (let output = self.poll(); output !== null; output = self.poll()) {
-          moved = true;
-          if (output.kind === "handshake_data") peer.receive(output.level, output.data);
-          else if (output.kind === "alert") throw new Error(output.reason);
-        }
-      }
-    }
-    if (!sessions[0].handshakeComplete || !sessions[1].handshakeComplete) throw new Error("the handshake did not complete");
-  };
-}
+const FLOOR = "node:crypto floor of a native X25519 + P-256 handshake";
+const STUB = "stub crypto, no chain check: protocol code only";
 
 const tasks = {};
 for (const [name, provider] of Object.entries(providers)) {
   tasks[`${name}: X25519 + P-256 certificate`] = handshake(provider, NamedGroup.x25519);
   tasks[`${name}: X25519MLKEM768 + P-256 certificate`] = handshake(provider, NamedGroup.X25519MLKEM768);
 }
+tasks[STUB] = handshake(stubProvider(), NamedGroup.x25519, insecureVerifier());
+tasks[FLOOR] = nodeCryptoFloor();
 await runSuite("TLS 1.3 full handshakes (client + server, in memory)", tasks);
+
+const interleaved = ["native: X25519 + P-256 certificate", "native: X25519MLKEM768 + P-256 certificate", STUB, FLOOR];
+const cpu = interleavedMicroseconds(Object.fromEntries(interleaved.map((name) => [name, tasks[name]])), { rounds: 20, iterations: 40 });
+const floor = cpu[FLOOR];
+// The fastest round comes closest to an idle machine; the median and quartiles show how much load moved the rest.
+console.log("\nInterleaved CPU time per handshake (fastest round; median and p25–p75 of the rounds), handshakes per CPU-second, and × the node:crypto floor:");
+console.table(
+  Object.entries(cpu).map(([task, { min, p25, median, p75 }]) => ({
+    task,
+    "µs (min)": min.toFixed(0),
+    "µs (median)": median.toFixed(0),
+    "µs (p25–p75)": `${p25.toFixed(0)}–${p75.toFixed(0)}`,
+    "per CPU-s (min)": Math.round(1e6 / min),
+    "per CPU-s (median)": Math.round(1e6 / median),
+    "× floor (min)": (min / floor.min).toFixed(2),
+    "× floor (median)": (median / floor.median).toFixed(2),
+  })),
+);

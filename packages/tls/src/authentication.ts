@@ -14,11 +14,12 @@ import { decodeCertificateVerify, encodeCertificateVerify, signedContent } from 
 import { decodeFinished, encodeFinished } from "./messages/finished.js";
 import type { HandshakeMessage } from "./messages/handshake.js";
 import { handshakeSignatureAlgorithm, schemeFitsKey } from "./signature-scheme.js";
-import { type CertificateVerifier, X509Error, parseCertificate } from "./x509/index.js";
+import { type Certificate, type CertificateVerifier, X509Error, parseCertificate } from "./x509/index.js";
 
-/** The peer's certificate chain and the key its CertificateVerify must be checked with. */
+/** The peer's certificate chain, its decoded leaf, and the key its CertificateVerify must be checked with. */
 export interface PeerCertificate {
   readonly chain: readonly Uint8Array[];
+  readonly leaf: Certificate;
   readonly publicKey: PublicKey;
 }
 
@@ -38,26 +39,30 @@ export function readPeerCertificate(message: HandshakeMessage, requestContext: U
   const chain = certificate.certificateList.map((entry) => entry.certData);
   const leaf = chain[0];
   if (leaf === undefined) return undefined;
-  let publicKey: PublicKey | undefined;
+  const decoded = decodeLeaf(leaf);
+  const publicKey = decoded.publicKey;
+  if (publicKey === undefined) throw alert("unsupported_certificate", "the end-entity certificate's key type is not supported");
+  return { chain, leaf: decoded, publicKey };
+}
+
+function decodeLeaf(der: Uint8Array): Certificate {
   try {
-    publicKey = parseCertificate(leaf).publicKey;
+    return parseCertificate(der);
   } catch (error) {
     if (error instanceof X509Error) throw alert("bad_certificate", `the end-entity certificate does not decode: ${error.message}`);
     throw error;
   }
-  if (publicKey === undefined) throw alert("unsupported_certificate", "the end-entity certificate's key type is not supported");
-  return { chain, publicKey };
 }
 
-/** Asks `verifier` about `chain`; a rejection becomes the alert it names. May return a promise. */
+/** Asks `verifier` about the peer's chain; a rejection becomes the alert it names. May return a promise. */
 export function verifyChain(
   verifier: CertificateVerifier,
-  chain: readonly Uint8Array[],
+  { chain, leaf }: PeerCertificate,
   now: number,
   purpose: "server" | "client",
   serverName: string | undefined,
 ): void | Promise<void> {
-  const outcome = verifier.verify(serverName === undefined ? { chain, now, purpose } : { chain, now, purpose, serverName });
+  const outcome = verifier.verify(serverName === undefined ? { chain, leaf, now, purpose } : { chain, leaf, now, purpose, serverName });
   const settle = (result: Awaited<typeof outcome>): void => {
     if (!result.ok) throw new TlsAlert(result.alert, result.reason);
   };

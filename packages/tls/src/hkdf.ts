@@ -6,16 +6,8 @@
  */
 import { type CryptoProvider, type HashAlgorithm, hkdfExpandLabel } from "@zquic/crypto";
 
-/** Hash("") per provider and hash: the same for every session, so computed once. */
-const emptyHashes = new WeakMap<CryptoProvider, Map<HashAlgorithm, Uint8Array>>();
-
-function emptyHashOf(provider: CryptoProvider, hash: HashAlgorithm): Uint8Array {
-  let byHash = emptyHashes.get(provider);
-  if (byHash === undefined) emptyHashes.set(provider, (byHash = new Map()));
-  let digest = byHash.get(hash);
-  if (digest === undefined) byHash.set(hash, (digest = provider.hash(hash, new Uint8Array(0))));
-  return digest;
-}
+/** The {@link Hkdf} of each provider and hash. */
+const instances = new WeakMap<CryptoProvider, Map<HashAlgorithm, Hkdf>>();
 
 /** HKDF and the hash of one cipher suite. */
 export class Hkdf {
@@ -25,6 +17,7 @@ export class Hkdf {
   readonly zeros: Uint8Array;
   /** Transcript-Hash of no messages, the context of Derive-Secret(., "derived", ""). */
   readonly emptyHash: Uint8Array;
+  private readonly constants = new Map<string, Uint8Array>();
 
   constructor(
     readonly provider: CryptoProvider,
@@ -32,7 +25,27 @@ export class Hkdf {
   ) {
     this.length = provider.hashLength(hash);
     this.zeros = new Uint8Array(this.length);
-    this.emptyHash = emptyHashOf(provider, hash);
+    this.emptyHash = provider.hash(hash, new Uint8Array(0));
+  }
+
+  /** The one instance for `provider` and `hash`, which every session shares (it holds nothing secret). */
+  static of(provider: CryptoProvider, hash: HashAlgorithm): Hkdf {
+    let byHash = instances.get(provider);
+    if (byHash === undefined) instances.set(provider, (byHash = new Map()));
+    let hkdf = byHash.get(hash);
+    if (hkdf === undefined) byHash.set(hash, (hkdf = new Hkdf(provider, hash)));
+    return hkdf;
+  }
+
+  /**
+   * The value named `name`, which `compute` derives from nothing but the
+   * provider and the hash (the Early Secret without a PSK): computed once, then
+   * shared, so no caller may modify it.
+   */
+  constant(name: string, compute: () => Uint8Array): Uint8Array {
+    let value = this.constants.get(name);
+    if (value === undefined) this.constants.set(name, (value = compute()));
+    return value;
   }
 
   /** HKDF-Extract(salt, ikm). */

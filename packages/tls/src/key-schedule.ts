@@ -39,12 +39,15 @@ export interface TrafficSecrets {
 /** The Early Secret: HKDF-Extract(0, PSK), with PSK = 0 when none is used. */
 export class EarlySecret {
   readonly secret: Uint8Array;
+  private readonly withPsk: boolean;
 
   constructor(
     readonly hkdf: Hkdf,
     psk?: Uint8Array,
   ) {
-    this.secret = hkdf.extract(hkdf.zeros, psk ?? hkdf.zeros);
+    this.withPsk = psk !== undefined;
+    // Without a PSK the Early Secret is the same in every session.
+    this.secret = psk === undefined ? hkdf.constant("early secret", () => hkdf.extract(hkdf.zeros, hkdf.zeros)) : hkdf.extract(hkdf.zeros, psk);
   }
 
   /** RFC 8446 §7.1: binder_key for a resumption PSK ("res binder"). */
@@ -59,7 +62,9 @@ export class EarlySecret {
 
   /** Handshake Secret = HKDF-Extract(Derive-Secret(., "derived", ""), (EC)DHE). */
   handshakeSecret(sharedSecret: Uint8Array): HandshakeSecret {
-    return new HandshakeSecret(this.hkdf, this.hkdf.extract(derived(this.hkdf, this.secret), sharedSecret));
+    const { hkdf, secret } = this;
+    const salt = this.withPsk ? derived(hkdf, secret) : hkdf.constant("early secret derived", () => derived(hkdf, secret));
+    return new HandshakeSecret(hkdf, hkdf.extract(salt, sharedSecret));
   }
 }
 

@@ -17,9 +17,12 @@ import { HandshakeType, frameHandshake } from "./messages/handshake.js";
 export class Transcript {
   private pending: Uint8Array[] = [];
   private hasher: IncrementalHash | undefined;
+  /** The digest of the messages so far, once asked for: the handshake reads some twice (Finished, then the next secrets). */
+  private digest: Uint8Array | undefined;
 
   /** Adds one framed handshake message. */
   add(message: Uint8Array): void {
+    this.digest = undefined;
     if (this.hasher === undefined) this.pending.push(message);
     else this.hasher.update(message);
   }
@@ -34,7 +37,7 @@ export class Transcript {
 
   /** Transcript-Hash of every message so far. */
   hash(): Uint8Array {
-    return this.running().digest();
+    return (this.digest ??= this.running().digest());
   }
 
   /** Transcript-Hash of every message so far followed by `partial`, which is not added (PSK binders). */
@@ -53,7 +56,7 @@ export class Transcript {
     this.useHash(hkdf);
     const clientHello1 = this.hash();
     this.hasher = hkdf.provider.hasher(hkdf.hash);
-    this.hasher.update(frameHandshake(HandshakeType.message_hash, clientHello1));
+    this.add(frameHandshake(HandshakeType.message_hash, clientHello1));
   }
 
   private running(): IncrementalHash {

@@ -19,6 +19,8 @@ import {
   encodeSessionTicket,
   findExtension,
   isGrease,
+  type CertificateVerifier,
+  type VerifyRequest,
 } from "@zquic/tls";
 import { toHex, utf8 } from "@zquic/wire";
 import {
@@ -182,6 +184,24 @@ describe("negotiation", () => {
     const ip = await handshake(pair(native, server, { client: { serverName: "127.0.0.1", verifier: { verify: () => ({ ok: true }) } } }));
     expect(ip.server.handshakeComplete).toBe(true);
     expect(ip.server.serverName).toBeUndefined();
+  });
+
+  it("hands the verifier the leaf it decoded, from the very bytes of chain[0], on both sides", async () => {
+    const client = credentials("ed25519", native);
+    const requests: VerifyRequest[] = [];
+    const recording = (inner: CertificateVerifier): CertificateVerifier => ({ verify: (request) => (requests.push(request), inner.verify(request)) });
+    const result = await handshake(
+      pair(native, server, {
+        client: { certificateChain: client.chain, privateKey: client.privateKey, verifier: recording(trusting(server, native)) },
+        server: { requestClientCertificate: true, verifier: recording(trusting(client, native)) },
+      }),
+    );
+    expect(result.server.handshakeComplete).toBe(true);
+    expect(requests.map((request) => request.purpose).sort()).toEqual(["client", "server"]);
+    for (const request of requests) {
+      expect(toHex(request.leaf!.der)).toBe(toHex(request.chain[0]!));
+      expect(request.leaf!.publicKey).toBeDefined();
+    }
   });
 
   it("both sides export the same keying material (RFC 8446 §7.5)", async () => {

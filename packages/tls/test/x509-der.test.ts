@@ -65,6 +65,17 @@ describe("DER encodings from ITU-T X.690", () => {
     expect(decodeOid(der("06092a864886f70d010101"))).toBe("1.2.840.113549.1.1.1");
   });
 
+  it("OBJECT IDENTIFIER arcs of any size, across the 2^53 boundary, round-trip exactly", () => {
+    const arcs = ["0", "35184372088831", "35184372088832", "9007199254740991", "9007199254740993", "340282366920938463463374607431768211455"];
+    for (const arc of arcs) {
+      expect(decodeOid(readDer(encodeOid(`1.3.${arc}`)))).toBe(`1.3.${arc}`);
+      // X.690 §8.19.4: a large first subidentifier is 80 + the second arc under arc 2 (ITU-T X.667 UUID OIDs).
+      expect(decodeOid(readDer(encodeOid(`2.${arc}.7`)))).toBe(`2.${arc}.7`);
+    }
+    expect(decodeOid(readDer(encodeOid("0.39")))).toBe("0.39");
+    expect(decodeOid(readDer(encodeOid("1.39")))).toBe("1.39");
+  });
+
   it("BIT STRING (§8.6.4.2): '0A3B5F291CD'H is 03 07 04 0A 3B 5F 29 1C D0", () => {
     expect(toHex(encodeBitString(fromHex("0a3b5f291cd0"), 4))).toBe("0307040a3b5f291cd0");
     expect(decodeBitString(der("0307040a3b5f291cd0"))).toEqual({ bytes: fromHex("0a3b5f291cd0"), unusedBits: 4 });

@@ -255,6 +255,25 @@ describe("SPKI pins", () => {
   });
 });
 
+describe("the handshake's decoded leaf (VerifyRequest.leaf)", () => {
+  it("stands in for chain[0] and gives the same outcomes", () => {
+    for (const [chain, serverName] of [
+      [["ec-leaf", "ec-intermediate"], "ec.example.com"],
+      [["ec-leaf-expired", "ec-intermediate"], "ec.example.com"],
+      [["ec-leaf", "ec-intermediate"], "elsewhere.example.com"],
+    ] as const) {
+      const leaf = parseCertificate(der(chain[0]));
+      expect(check(chain, { serverName, leaf })).toEqual(check(chain, { serverName }));
+    }
+  });
+
+  it("is ignored when it was decoded from other bytes than chain[0]", () => {
+    const valid = parseCertificate(der("ec-leaf"));
+    expect(check(["ec-leaf-expired", "ec-intermediate"], { leaf: valid })).toMatchObject(refusedWith(CertificateAlert.certificate_expired));
+    expect(check([Uint8Array.of(0x30, 0x00), der("ec-intermediate")], { leaf: valid })).toMatchObject(refusedWith(CertificateAlert.decode_error));
+  });
+});
+
 describe("insecureVerifier", () => {
   it("accepts anything, even garbage", () => {
     expect(check([Uint8Array.of(1, 2, 3)], {}, insecureVerifier())).toEqual(ok);

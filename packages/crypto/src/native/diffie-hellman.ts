@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { createECDH, createPublicKey, diffieHellman } from "node:crypto";
+import { createECDH, diffieHellman } from "node:crypto";
 import type { WeierstrassCurve } from "../algorithms.js";
 import type { DiffieHellman, DiffieHellmanGroup } from "../key-exchange.js";
 import { ownedBytes } from "./bytes.js";
-import { opensslCurveNames, rfc8410PrivateKey, rfc8410PublicKey, rfc8410RawPublicKey } from "./keys.js";
+import { okpPrivateKey, okpPublicKey, okpRawPublicKey, opensslCurveNames } from "./keys.js";
 
 function ecdh(curve: WeierstrassCurve): DiffieHellman {
   return {
@@ -34,12 +34,12 @@ function ecdh(curve: WeierstrassCurve): DiffieHellman {
 export const nativeDiffieHellman: Readonly<Record<DiffieHellmanGroup, DiffieHellman>> = {
   x25519: {
     keyPair(privateKey) {
-      const key = rfc8410PrivateKey("x25519", privateKey);
+      const key = okpPrivateKey("x25519", privateKey);
       return {
-        publicKey: rfc8410RawPublicKey(createPublicKey(key)),
+        publicKey: okpRawPublicKey(key),
         sharedSecret(peerPublic) {
           try {
-            return ownedBytes(diffieHellman({ privateKey: key, publicKey: rfc8410PublicKey("x25519", peerPublic) }));
+            return ownedBytes(diffieHellman({ privateKey: key, publicKey: okpPublicKey("x25519", peerPublic) }));
           } catch {
             return null; // OpenSSL refuses an all-zero result
           }

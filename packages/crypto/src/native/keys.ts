@@ -1,45 +1,55 @@
 /**
  * Importing raw key bytes into `node:crypto` KeyObjects, so keys still come
  * from the injected random source (or from the certificate parser) and only
- * the arithmetic is native. KeyObjects of long-lived private keys are cached.
+ * the arithmetic is native. KeyObjects of long-lived private keys are cached,
+ * and so are those of the public keys signatures are checked with.
  *
  * @module
  */
 import { Buffer } from "node:buffer";
 import { ECDH, createECDH, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { concatBytes, fromHex } from "@zquic/wire";
 import { weierstrassCurves, type WeierstrassCurve } from "../algorithms.js";
 import { i2osp } from "../rsa/integers.js";
 import type { RsaPrivateKey, RsaPublicKey } from "../rsa/rsassa.js";
 import { base64url } from "./bytes.js";
+import { cachedPublicKey } from "./public-key-cache.js";
+
+/** RFC 8037 §2: the JWK "crv" names of the curves of RFC 8410. */
+const okpCurves = { x25519: "X25519", ed25519: "Ed25519" } as const;
+
+/** An RFC 8410 curve, as this module names it. */
+export type OkpCurve = keyof typeof okpCurves;
+
+/** A stand-in public key for importing a private key, which OpenSSL derives again from `d`. */
+const PLACEHOLDER_PUBLIC = base64url(new Uint8Array(32));
 
 /**
- * RFC 8410 §7 and §4: the DER of a PKCS#8 PrivateKeyInfo and of a
- * SubjectPublicKeyInfo up to the 32 key bytes, for X25519 (OID 1.3.101.110)
- * and Ed25519 (OID 1.3.101.112).
+ * A private KeyObject from 32 raw bytes (an X25519 scalar or an Ed25519 seed).
+ * Imported as a JWK (RFC 8037 §2), because OpenSSL 3.0 decodes the equivalent
+ * PKCS#8 DER about ten times slower. JWK import insists on the public "x",
+ * which only the private operation could give, so a placeholder goes in: node
+ * builds the key from "d" alone and derives the public key from it. The native
+ * provider's probe compares public keys and signatures with the pure
+ * implementation, so a runtime that used the placeholder would not be chosen.
  */
-const rfc8410Prefixes = {
-  x25519: { pkcs8: fromHex("302e020100300506032b656e04220420"), spki: fromHex("302a300506032b656e032100") },
-  ed25519: { pkcs8: fromHex("302e020100300506032b657004220420"), spki: fromHex("302a300506032b6570032100") },
-} as const;
-
-/** An RFC 8410 curve name. */
-export type Rfc8410Curve = keyof typeof rfc8410Prefixes;
-
-/** A private KeyObject from 32 raw bytes (an X25519 scalar or an Ed25519 seed). */
-export function rfc8410PrivateKey(curve: Rfc8410Curve, raw: Uint8Array): KeyObject {
-  return createPrivateKey({ key: Buffer.from(concatBytes(rfc8410Prefixes[curve].pkcs8, raw)), format: "der", type: "pkcs8" });
+export function okpPrivateKey(curve: OkpCurve, raw: Uint8Array): KeyObject {
+  return createPrivateKey({ key: { kty: "OKP", crv: okpCurves[curve], d: base64url(raw), x: PLACEHOLDER_PUBLIC }, format: "jwk" });
 }
 
-/** A public KeyObject from 32 raw bytes. */
-export function rfc8410PublicKey(curve: Rfc8410Curve, raw: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.from(concatBytes(rfc8410Prefixes[curve].spki, raw)), format: "der", type: "spki" });
+/** A public KeyObject from 32 raw bytes (an ephemeral X25519 share: not worth caching). */
+export function okpPublicKey(curve: OkpCurve, raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: "OKP", crv: okpCurves[curve], x: base64url(raw) }, format: "jwk" });
 }
 
-/** The 32 raw bytes of an RFC 8410 public KeyObject. */
-export function rfc8410RawPublicKey(key: KeyObject): Uint8Array {
-  const spki = key.export({ format: "der", type: "spki" });
-  return new Uint8Array(spki.subarray(spki.length - 32));
+/** The verification KeyObject of a raw Ed25519 public key. */
+export function ed25519PublicKey(raw: Uint8Array): KeyObject {
+  return cachedPublicKey({ kty: "OKP", crv: okpCurves.ed25519, x: base64url(raw) });
+}
+
+/** The 32 raw bytes of the public half of an RFC 8410 private key (its JWK carries them). */
+export function okpRawPublicKey(key: KeyObject): Uint8Array {
+  const { x } = key.export({ format: "jwk" });
+  return new Uint8Array(Buffer.from(x ?? "", "base64url"));
 }
 
 /** OpenSSL's names for the NIST curves. */
@@ -60,9 +70,9 @@ function jwkCoordinates(curve: WeierstrassCurve, point: Uint8Array): { x: string
   return { x: base64url(uncompressed.subarray(1, 1 + fieldLength)), y: base64url(uncompressed.subarray(1 + fieldLength)) };
 }
 
-/** A public KeyObject for an ECDSA point; throws when the point is invalid. */
+/** The verification KeyObject for an ECDSA point; throws when the point is invalid. */
 export function weierstrassPublicKey(curve: WeierstrassCurve, point: Uint8Array): KeyObject {
-  return createPublicKey({ key: { kty: "EC", crv: curve, ...jwkCoordinates(curve, point) }, format: "jwk" });
+  return cachedPublicKey({ kty: "EC", crv: curve, ...jwkCoordinates(curve, point) });
 }
 
 const privateKeys = new WeakMap<object, KeyObject>();
@@ -93,9 +103,9 @@ function jwkInteger(value: bigint): string {
   return base64url(i2osp(value, Math.max(1, Math.ceil(value.toString(16).length / 2)))!);
 }
 
-/** A public KeyObject for an RSA key. */
+/** The verification KeyObject for an RSA key. */
 export function rsaPublicKey(key: RsaPublicKey): KeyObject {
-  return createPublicKey({ key: { kty: "RSA", n: jwkInteger(key.n), e: jwkInteger(key.e) }, format: "jwk" });
+  return cachedPublicKey({ kty: "RSA", n: jwkInteger(key.n), e: jwkInteger(key.e) });
 }
 
 /** A private KeyObject for an RSA key. */

@@ -12,7 +12,7 @@
  * @module
  */
 import { randomFillSync } from "node:crypto";
-import { equalBytes } from "@zquic/wire";
+import { equalBytes, fromHex, toHex } from "@zquic/wire";
 import { aeadKeyLength, hashLength, headerProtector, headerProtectionKeyLength, lookup, type MaskFactory } from "../algorithms.js";
 import { hkdfFunctions } from "../hkdf.js";
 import { keyExchange, type DiffieHellman, type DiffieHellmanGroup } from "../key-exchange.js";
@@ -23,6 +23,7 @@ import { nobleMaskFactories } from "../noble/header-protection.js";
 import { mlKem768 } from "../noble/ml-kem.js";
 import { nobleRsa } from "../noble/rsa.js";
 import { nobleEcdsa, nobleEd25519 } from "../noble/signature.js";
+import { pooledRandom } from "../random-pool.js";
 import type { Aead, AeadAlgorithm, CryptoProvider, HashAlgorithm, HeaderProtectionAlgorithm, IncrementalHash } from "../provider.js";
 import { modInverse } from "../rsa/integers.js";
 import type { RsaPrimitive, RsaPrivateKey } from "../rsa/rsassa.js";
@@ -69,6 +70,19 @@ const MASKS: readonly HeaderProtectionAlgorithm[] = ["aes-128-ecb", "aes-256-ecb
 const GROUPS: readonly DiffieHellmanGroup[] = ["x25519", "secp256r1", "secp384r1"];
 const PROBE_PRIVATE_KEY_LENGTH: Readonly<Record<DiffieHellmanGroup, number>> = { x25519: 32, secp256r1: 32, secp384r1: 48 };
 
+/**
+ * Known answers for the Diffie–Hellman probes (RFC 7748 §6.1), so probing does
+ * not wait for the pure implementation's precomputed tables.
+ */
+const knownDiffieHellman: Partial<Record<DiffieHellmanGroup, { alice: string; alicePublic: string; bobPublic: string; shared: string }>> = {
+  x25519: {
+    alice: "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+    alicePublic: "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
+    bobPublic: "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
+    shared: "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742",
+  },
+};
+
 /** Two 256-bit primes (from `openssl prime -generate`) for a 512-bit RSA key that only probes support. */
 const RSA_PROBE_PRIMES = [
   0xd882738808d52ba3742e2889f81d28962b971e359c582137c2c11f29148b8db5n,
@@ -107,18 +121,26 @@ export function createNativeProvider(): CryptoProvider {
   }, fallbacks);
 
   const diffieHellman = preferEach<DiffieHellmanGroup, DiffieHellman>(GROUPS, (name) => nativeDiffieHellman[name], (name) => nobleDiffieHellman[name], (dh, name) => {
-    const keyPair = dh.keyPair(new Uint8Array(PROBE_PRIVATE_KEY_LENGTH[name]).fill(1));
-    return keyPair.sharedSecret(keyPair.publicKey) !== null;
+    const known = knownDiffieHellman[name];
+    if (known !== undefined) {
+      const alice = dh.keyPair(fromHex(known.alice));
+      return toHex(alice.publicKey) === known.alicePublic && toHex(alice.sharedSecret(fromHex(known.bobPublic)) ?? new Uint8Array(0)) === known.shared;
+    }
+    // No vector at hand: two key pairs must agree on their secret.
+    const [a, b] = [dh.keyPair(new Uint8Array(PROBE_PRIVATE_KEY_LENGTH[name]).fill(1)), dh.keyPair(new Uint8Array(PROBE_PRIVATE_KEY_LENGTH[name]).fill(2))];
+    const secret = a.sharedSecret(b.publicKey);
+    return secret !== null && equalBytes(secret, b.sharedSecret(a.publicKey) ?? new Uint8Array(0));
   }, fallbacks);
 
   const ecdsa = prefer<EcdsaPrimitive>("ecdsa", nativeEcdsa, nobleEcdsa, (e) => {
     const d = new Uint8Array(32).fill(1);
     return e.verify("P-256", e.publicKey("P-256", d), "sha256", PROBE_MESSAGE, e.sign("P-256", d, "sha256", PROBE_MESSAGE));
   }, fallbacks);
-  const ed25519 = prefer<Ed25519Primitive>("ed25519", nativeEd25519, nobleEd25519, (e) => {
-    const seed = new Uint8Array(32).fill(1);
-    return equalBytes(e.sign(seed, PROBE_MESSAGE), nobleEd25519.sign(seed, PROBE_MESSAGE));
-  }, fallbacks);
+  // RFC 8032 §7.1 test 1.
+  const ed25519 = prefer<Ed25519Primitive>("ed25519", nativeEd25519, nobleEd25519, (e) =>
+    toHex(e.sign(fromHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"), new Uint8Array(0))) ===
+      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+  fallbacks);
   // RSA's private and public operations are probed apart: Deno has the public one only.
   const rsaProbe = rsaProbeKey();
   const rsaRepresentative = new Uint8Array(64);
@@ -142,6 +164,6 @@ export function createNativeProvider(): CryptoProvider {
     ...hkdfFunctions(hmac),
     ...keyExchange(diffieHellman, mlKem768),
     ...signatures({ hash: (algorithm, data) => hashesOf(algorithm).hash(algorithm, data), ecdsa, ed25519, rsa: { sign: rsaSign, verify: rsaVerify } }),
-    random: (length) => randomFillSync(new Uint8Array(length)),
+    random: pooledRandom(randomFillSync),
   };
 }

@@ -3,12 +3,12 @@
  *
  * @module
  */
-import { constants, createPublicKey, privateEncrypt, publicEncrypt, sign, verify } from "node:crypto";
+import { constants, privateEncrypt, publicEncrypt, sign, verify } from "node:crypto";
 import type { EcdsaPrimitive, Ed25519Primitive } from "../signatures.js";
 import type { RsaPrimitive } from "../rsa/rsassa.js";
 import { ownedBytes } from "./bytes.js";
 import { nativeHashName } from "./hash.js";
-import { cachedPrivateKey, rfc8410PrivateKey, rfc8410PublicKey, rfc8410RawPublicKey, rsaPrivateKey, rsaPublicKey, weierstrassPrivateKey, weierstrassPublicKey, weierstrassPublicPoint } from "./keys.js";
+import { cachedPrivateKey, ed25519PublicKey, okpPrivateKey, okpRawPublicKey, rsaPrivateKey, rsaPublicKey, weierstrassPrivateKey, weierstrassPublicKey, weierstrassPublicPoint } from "./keys.js";
 
 /** ECDSA with OpenSSL's nonces (random, so signatures differ from the noble provider's but verify the same). */
 export const nativeEcdsa: EcdsaPrimitive = {
@@ -25,15 +25,15 @@ export const nativeEcdsa: EcdsaPrimitive = {
 
 /** Ed25519 (pure, as RFC 8032 §5.1 defines it: the algorithm argument is null). */
 export const nativeEd25519: Ed25519Primitive = {
-  sign: (seed, data) => ownedBytes(sign(null, data, cachedPrivateKey(seed, () => rfc8410PrivateKey("ed25519", seed)))),
+  sign: (seed, data) => ownedBytes(sign(null, data, cachedPrivateKey(seed, () => okpPrivateKey("ed25519", seed)))),
   verify(key, data, signature) {
     try {
-      return verify(null, data, rfc8410PublicKey("ed25519", key), signature);
+      return verify(null, data, ed25519PublicKey(key), signature);
     } catch {
       return false;
     }
   },
-  publicKey: (seed) => rfc8410RawPublicKey(createPublicKey(rfc8410PrivateKey("ed25519", seed))),
+  publicKey: (seed) => okpRawPublicKey(cachedPrivateKey(seed, () => okpPrivateKey("ed25519", seed))),
 };
 
 /** The raw RSA operations: OpenSSL with no padding (RFC 8017 RSASP1 / RSAVP1), the encodings being ours. */

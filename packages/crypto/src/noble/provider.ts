@@ -9,6 +9,7 @@ import { hashLength, lookup } from "../algorithms.js";
 import { hkdfFunctions } from "../hkdf.js";
 import { keyExchange } from "../key-exchange.js";
 import type { CryptoProvider } from "../provider.js";
+import { pooledRandom } from "../random-pool.js";
 import { signatures } from "../signatures.js";
 import { nobleAead } from "./aead.js";
 import { nobleDiffieHellman } from "./diffie-hellman.js";
@@ -30,6 +31,6 @@ export const nobleProvider: CryptoProvider = {
   ...hkdfFunctions(nobleHmac),
   ...keyExchange(nobleDiffieHellman, mlKem768),
   ...signatures({ hash: (algorithm, data) => nobleHash(algorithm)(data), ecdsa: nobleEcdsa, ed25519: nobleEd25519, rsa: nobleRsa }),
-  // The platform CSPRNG (crypto.getRandomValues), which every runtime has.
-  random: (length) => randomBytes(length),
+  // The platform CSPRNG (crypto.getRandomValues), which every runtime has, drawn a pool at a time.
+  random: pooledRandom((buffer) => buffer.set(randomBytes(buffer.length))),
 };

@@ -149,7 +149,7 @@ function resumableTicket(config: ResolvedClientConfig): SessionTicket | undefine
 }
 
 function offeredPsk(config: ResolvedClientConfig, ticket: SessionTicket): OfferedPsk {
-  const hkdf = new Hkdf(config.provider, cipherSuite(ticket.suite)!.hash);
+  const hkdf = Hkdf.of(config.provider, cipherSuite(ticket.suite)!.hash);
   return { ticket, hkdf, earlySecret: new EarlySecret(hkdf, ticket.psk) };
 }
 

@@ -91,7 +91,7 @@ export class ExpectServerHello implements State {
     expectType(message, HandshakeType.server_hello, "ServerHello");
     const hello = decodeServerHello(message.body);
     const suite = this.checkHello(hello);
-    const hkdf = new Hkdf(context.config.provider, suite.hash);
+    const hkdf = Hkdf.of(context.config.provider, suite.hash);
     context.facts.cipherSuite = suite.id;
     return hello.kind === "hello_retry_request" ? this.retry(context, hello, message, hkdf) : this.accept(context, hello, message, suite, hkdf);
   }
@@ -271,7 +271,7 @@ class ExpectCertificateVerify implements State {
   handle(context: Context, message: HandshakeMessage): State | Promise<State> {
     expectType(message, HandshakeType.certificate_verify, "CertificateVerify");
     const { config } = context;
-    const checked = verifyChain(config.verifier, this.peer.chain, config.now(), "server", config.serverName);
+    const checked = verifyChain(config.verifier, this.peer, config.now(), "server", config.serverName);
     return checked instanceof Promise ? checked.then(() => this.checkSignature(context, message)) : this.checkSignature(context, message);
   }
 

@@ -87,7 +87,7 @@ export class ExpectClientHello implements State {
     const { config, facts } = context;
     context.clientRandom = offer.hello.random;
     const suite = chooseSuite(config, offer, this.retry);
-    const hkdf = new Hkdf(config.provider, suite.hash);
+    const hkdf = Hkdf.of(config.provider, suite.hash);
     facts.cipherSuite = suite.id;
     facts.alpn = chooseProtocol(config, offer);
     facts.peerTransportParameters = offer.transportParameters;
@@ -324,7 +324,7 @@ class ExpectClientCertificateVerify implements State {
   handle(context: Context, message: HandshakeMessage): State | Promise<State> {
     expectType(message, HandshakeType.certificate_verify, "CertificateVerify");
     const { config } = context;
-    const checked = verifyChain(config.verifier!, this.peer.chain, config.now(), "client", undefined);
+    const checked = verifyChain(config.verifier!, this.peer, config.now(), "client", undefined);
     return checked instanceof Promise ? checked.then(() => this.checkSignature(context, message)) : this.checkSignature(context, message);
   }
 
@@ -346,23 +346,28 @@ class ExpectClientFinished implements State {
 
   handle(context: Context, message: HandshakeMessage): State {
     expectType(message, HandshakeType.finished, "Finished");
-    const { suite, hkdf, transcript, handshakeTraffic, masterSecret, applicationTraffic } = this.negotiated;
+    const { suite, hkdf, transcript, handshakeTraffic, applicationTraffic } = this.negotiated;
     checkFinished(hkdf, handshakeTraffic.client, transcript.hash(), message);
     transcript.add(message.raw);
     context.installKey("application", "read", applicationTraffic.client, suite.id, "CLIENT_TRAFFIC_SECRET_0");
     context.facts.handshakeComplete = true;
     context.outputs.push({ kind: "handshake_complete" });
-    const tickets = this.sessionTickets(context, masterSecret.resumptionMasterSecret(transcript.hash()));
+    const tickets = this.sessionTickets(context);
     if (tickets.length > 0) context.send("application", concatBytes(...tickets));
     return new Connected();
   }
 
-  /** RFC 8446 §4.6.1: NewSessionTickets sealing the resumption state (with 0-RTT allowed when configured). */
-  private sessionTickets(context: Context, resumptionMasterSecret: Uint8Array): Uint8Array[] {
+  /**
+   * RFC 8446 §4.6.1: NewSessionTickets sealing the resumption state (with 0-RTT
+   * allowed when configured); the resumption_master_secret is derived only when
+   * tickets go out.
+   */
+  private sessionTickets(context: Context): Uint8Array[] {
     const { config, facts } = context;
     const ticketKeys = config.ticketKeys;
     if (ticketKeys === undefined || !this.negotiated.ticketsWanted) return [];
-    const { suite, hkdf } = this.negotiated;
+    const { suite, hkdf, masterSecret, transcript } = this.negotiated;
+    const resumptionMasterSecret = masterSecret.resumptionMasterSecret(transcript.hash());
     const now = config.now();
     return Array.from({ length: config.ticketCount }, (_, index) => {
       // RFC 8446 §4.6.1: a nonce unique per ticket of this connection; a fresh ticket_age_add each.

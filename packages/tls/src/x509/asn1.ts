@@ -56,6 +56,24 @@ export interface DerElement {
 }
 
 /**
+ * A {@link DerElement} that makes its `encoded` view on request: few elements
+ * are ever asked for it, and a view costs as much as a small parse step.
+ */
+class ElementView implements DerElement {
+  constructor(
+    readonly tag: number,
+    readonly contents: Uint8Array,
+    readonly depth: number,
+    private readonly input: Uint8Array,
+    private readonly start: number,
+  ) {}
+
+  get encoded(): Uint8Array {
+    return this.input.subarray(this.start, this.contents.byteOffset - this.input.byteOffset + this.contents.length);
+  }
+}
+
+/**
  * A cursor over a run of consecutive DER elements, such as the contents of a
  * SEQUENCE. Reads never go past `bytes`.
  */
@@ -109,12 +127,7 @@ export class DerReader {
     const end = contentStart + length;
     if (end > bytes.length) throw new X509Error(`DER element of ${length} bytes overruns its container by ${end - bytes.length}`);
     this.offset = end;
-    return {
-      tag,
-      contents: bytes.subarray(contentStart, end),
-      encoded: bytes.subarray(start, end),
-      depth: this.depth,
-    };
+    return new ElementView(tag, bytes.subarray(contentStart, end), this.depth, bytes, start);
   }
 
   /** The next element, which must carry `tag`. */
@@ -224,28 +237,32 @@ export function decodeOid(element: DerElement): string {
   const { contents } = element;
   if (contents.length === 0) throw new X509Error("OBJECT IDENTIFIER is empty");
   if (contents.length > MAX_OID_LENGTH) throw new X509Error(`OBJECT IDENTIFIER longer than ${MAX_OID_LENGTH} octets`);
-  const arcs: string[] = [];
-  let value = 0n;
+  let text = "";
+  let value = 0; // the subidentifier so far, exact below 2^53 …
+  let large: bigint | undefined; // … and as a bigint once it outgrows that (UUID arcs, X.667)
   let started = false;
   for (let i = 0; i < contents.length; i++) {
     const byte = contents[i]!;
     // X.690 §8.19.2: each subidentifier in the fewest octets (no leading 0x80).
     if (!started && byte === 0x80) throw new X509Error("OBJECT IDENTIFIER subidentifier not in its shortest form");
     started = true;
-    value = (value << 7n) | BigInt(byte & 0x7f);
+    if (large === undefined && value < 2 ** 45) value = value * 128 + (byte & 0x7f);
+    else large = ((large ?? BigInt(value)) << 7n) | BigInt(byte & 0x7f);
     if ((byte & 0x80) !== 0) continue;
-    if (arcs.length === 0) {
-      // X.690 §8.19.4: the first subidentifier packs the first two arcs.
-      const first = value < 40n ? 0n : value < 80n ? 1n : 2n;
-      arcs.push(first.toString(), (value - first * 40n).toString());
-    } else {
-      arcs.push(value.toString());
-    }
-    value = 0n;
+    text = text === "" ? firstArcs(large ?? value) : `${text}.${large ?? value}`;
+    value = 0;
+    large = undefined;
     started = false;
   }
   if (started) throw new X509Error("OBJECT IDENTIFIER ends inside a subidentifier");
-  return arcs.join(".");
+  return text;
+}
+
+/** X.690 §8.19.4: the first subidentifier packs the first two arcs as 40·X + Y, with X ≤ 2. */
+function firstArcs(subidentifier: number | bigint): string {
+  if (typeof subidentifier === "bigint") return `2.${subidentifier - 80n}`;
+  const first = subidentifier < 40 ? 0 : subidentifier < 80 ? 1 : 2;
+  return `${first}.${subidentifier - first * 40}`;
 }
 
 /** A BIT STRING's bytes and the count of unused bits in the last one (X.690 §8.6, §11.2). */
@@ -330,17 +347,22 @@ export function isStringTag(tag: number): boolean {
 
 /** A character string (UTF8String, PrintableString, IA5String, BMPString, …) as text. */
 export function decodeString(element: DerElement): string {
-  const decode = stringDecoders.get(element.tag);
-  if (decode === undefined) throw new X509Error(`tag 0x${hex(element.tag)} is not a character string`);
-  const text = decode(element.contents);
-  if (text === undefined) throw new X509Error(`character string (tag 0x${hex(element.tag)}) holds characters its type does not allow`);
-  return text;
+  return stringOfType(element.tag, element.contents);
 }
 
 /** An IA5String (dNSName, URI), checked to be ASCII. */
 export function decodeIa5String(element: DerElement, tag: number = Tag.IA5String): string {
   expectTag(element, tag, "IA5String");
-  return decodeString({ ...element, tag: Tag.IA5String });
+  return stringOfType(Tag.IA5String, element.contents);
+}
+
+/** `contents` as the character string type `tag`. */
+function stringOfType(tag: number, contents: Uint8Array): string {
+  const decode = stringDecoders.get(tag);
+  if (decode === undefined) throw new X509Error(`tag 0x${hex(tag)} is not a character string`);
+  const text = decode(contents);
+  if (text === undefined) throw new X509Error(`character string (tag 0x${hex(tag)}) holds characters its type does not allow`);
+  return text;
 }
 
 /**

@@ -77,7 +77,8 @@ export interface CertificateExtensions {
   readonly unhandledCritical: readonly string[];
 }
 
-type Decoded = Omit<CertificateExtensions, "list" | "unhandledCritical">;
+/** {@link CertificateExtensions} while the decoders fill it in. */
+type Decoding = { -readonly [K in keyof CertificateExtensions]: CertificateExtensions[K] };
 
 /** GeneralName (RFC 5280 §4.2.1.6) CHOICE tags. */
 const GeneralNameTag = {
@@ -151,14 +152,14 @@ function decodeAuthorityKeyIdentifier(element: DerElement): Uint8Array | undefin
   return keyIdentifier === undefined ? undefined : decodeOctetString(keyIdentifier, contextTag(0, false));
 }
 
-/** The extensions this package processes, and how each becomes part of {@link CertificateExtensions}. */
-const decoders: ReadonlyMap<string, (value: DerElement) => Decoded> = new Map([
-  [Oid.subjectAltName, (value: DerElement): Decoded => ({ subjectAltName: decodeSubjectAltName(value) })],
-  [Oid.basicConstraints, (value: DerElement): Decoded => ({ basicConstraints: decodeBasicConstraints(value) })],
-  [Oid.keyUsage, (value: DerElement): Decoded => ({ keyUsage: decodeKeyUsage(value) })],
-  [Oid.extKeyUsage, (value: DerElement): Decoded => ({ extendedKeyUsage: nonEmptySequence(value, "ExtKeyUsageSyntax").map(decodeOid) })],
-  [Oid.subjectKeyIdentifier, (value: DerElement): Decoded => ({ subjectKeyIdentifier: decodeOctetString(value) })],
-  [Oid.authorityKeyIdentifier, (value: DerElement): Decoded => ({ authorityKeyIdentifier: decodeAuthorityKeyIdentifier(value) })],
+/** The extensions this package processes, and how each fills in its part of {@link CertificateExtensions}. */
+const decoders: ReadonlyMap<string, (value: DerElement, into: Decoding) => void> = new Map([
+  [Oid.subjectAltName, (value: DerElement, into: Decoding) => void (into.subjectAltName = decodeSubjectAltName(value))],
+  [Oid.basicConstraints, (value: DerElement, into: Decoding) => void (into.basicConstraints = decodeBasicConstraints(value))],
+  [Oid.keyUsage, (value: DerElement, into: Decoding) => void (into.keyUsage = decodeKeyUsage(value))],
+  [Oid.extKeyUsage, (value: DerElement, into: Decoding) => void (into.extendedKeyUsage = nonEmptySequence(value, "ExtKeyUsageSyntax").map(decodeOid))],
+  [Oid.subjectKeyIdentifier, (value: DerElement, into: Decoding) => void (into.subjectKeyIdentifier = decodeOctetString(value))],
+  [Oid.authorityKeyIdentifier, (value: DerElement, into: Decoding) => void (into.authorityKeyIdentifier = decodeAuthorityKeyIdentifier(value))],
 ]);
 
 /**
@@ -169,8 +170,7 @@ const decoders: ReadonlyMap<string, (value: DerElement) => Decoded> = new Map([
 export function decodeExtensions(element: DerElement | undefined): CertificateExtensions {
   const list: Extension[] = [];
   const unhandledCritical: string[] = [];
-  const seen = new Set<string>();
-  const decoded: Record<string, unknown> = {};
+  const extensions: Decoding = { list, unhandledCritical };
   for (const item of element === undefined ? [] : nonEmptySequence(element, "Extensions")) {
     const reader = children(item, Tag.SEQUENCE, "Extension");
     const oid = decodeOid(reader.read(Tag.OBJECT_IDENTIFIER, "extnID"));
@@ -179,12 +179,11 @@ export function decodeExtensions(element: DerElement | undefined): CertificateEx
     reader.end("Extension");
     const critical = criticalField !== undefined && decodeBoolean(criticalField);
     // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension."
-    if (seen.has(oid)) throw new X509Error(`extension ${oid} appears twice`);
-    seen.add(oid);
+    if (list.some((extension) => extension.oid === oid)) throw new X509Error(`extension ${oid} appears twice`);
     list.push({ oid, critical, value });
     const decode = decoders.get(oid);
-    if (decode !== undefined) Object.assign(decoded, decode(readDer(value)));
+    if (decode !== undefined) decode(readDer(value), extensions);
     else if (critical) unhandledCritical.push(oid);
   }
-  return { ...(decoded as Decoded), list, unhandledCritical };
+  return extensions;
 }

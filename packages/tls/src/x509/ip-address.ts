@@ -42,5 +42,6 @@ export function parseIpv6(text: string): Uint8Array | undefined {
 export function parseIpAddress(text: string): Uint8Array | undefined {
   const bracketed = /^\[(.*)\]$/.exec(text);
   if (bracketed !== null) return parseIpv6(bracketed[1]!);
-  return parseIpv4(text) ?? parseIpv6(text);
+  // RFC 4291 §2.2: every IPv6 literal has a colon; host names (the usual case) have none.
+  return parseIpv4(text) ?? (text.includes(":") ? parseIpv6(text) : undefined);
 }

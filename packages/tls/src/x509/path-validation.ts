@@ -9,7 +9,7 @@
  * @module
  */
 import { signatureSchemes, type CryptoProvider, type PublicKey, type SignatureAlgorithm } from "@zquic/crypto";
-import { equalBytes, toHex } from "@zquic/wire";
+import { equalBytes } from "@zquic/wire";
 import { parseCertificate, type Certificate } from "./certificate.js";
 import { isoTime } from "./civil-time.js";
 import { X509Error } from "./errors.js";
@@ -59,7 +59,7 @@ function refuse({ alert, reason }: PathFailure): VerifyOutcome {
   return { ok: false, alert, reason };
 }
 
-function parseChain({ chain, purpose }: VerifyRequest): Certificate[] | PathFailure {
+function parseChain({ chain, leaf, purpose }: VerifyRequest): Certificate[] | PathFailure {
   // RFC 8446 §4.4.2.4: an empty server Certificate is a decode_error; a client's may be refused with certificate_required.
   if (chain.length === 0) {
     return purpose === "server"
@@ -69,10 +69,12 @@ function parseChain({ chain, purpose }: VerifyRequest): Certificate[] | PathFail
   if (chain.length > PATH_LIMITS.maxChainCertificates) {
     return { alert: CertificateAlert.bad_certificate, reason: `chain of ${chain.length} certificates exceeds ${PATH_LIMITS.maxChainCertificates}` };
   }
+  // The handshake's decoded leaf stands in for chain[0] when it was decoded from those very bytes.
+  const decode = (der: Uint8Array, index: number): Certificate => (index === 0 && leaf !== undefined && equalBytes(leaf.der, der) ? leaf : parseCertificate(der));
   const certificates: Certificate[] = [];
   for (const [index, der] of chain.entries()) {
     try {
-      certificates.push(parseCertificate(der));
+      certificates.push(decode(der, index));
     } catch (error) {
       if (!(error instanceof X509Error)) throw error;
       return { alert: CertificateAlert.decode_error, reason: `certificate ${index} does not decode: ${error.message}` };
@@ -176,16 +178,9 @@ function keyIdentifiersAgree(issuer: Certificate, subject: Certificate): boolean
   return keyId === undefined || subjectKeyId === undefined || equalBytes(keyId, subjectKeyId);
 }
 
-const identities = new WeakMap<Certificate, string>();
-
-/** A certificate's identity as a trust anchor: name and key (RFC 5280 §6.1.1 (d)). */
-function anchorIdentity(certificate: Certificate): string {
-  let identity = identities.get(certificate);
-  if (identity === undefined) {
-    identity = `${certificate.subject.canonical}\n${toHex(certificate.spkiDer)}`;
-    identities.set(certificate, identity);
-  }
-  return identity;
+/** RFC 5280 §6.1.1 (d): a trust anchor is a name and a key; two certificates with both equal stand for the same one. */
+function sameIdentity(a: Certificate, b: Certificate): boolean {
+  return a.subject.canonical === b.subject.canonical && equalBytes(a.spkiDer, b.spkiDer);
 }
 
 /** Certificates grouped by subject name, in their original order. */
@@ -199,6 +194,15 @@ function bySubject(certificates: readonly Certificate[]): Map<string, Certificat
   return groups;
 }
 
+const anchorGroups = new WeakMap<readonly Certificate[], Map<string, Certificate[]>>();
+
+/** `anchors` grouped by subject name, once per (read-only) anchor list rather than per chain: a CA bundle holds well over a hundred. */
+function anchorsBySubject(anchors: readonly Certificate[]): Map<string, Certificate[]> {
+  let groups = anchorGroups.get(anchors);
+  if (groups === undefined) anchorGroups.set(anchors, (groups = bySubject(anchors)));
+  return groups;
+}
+
 /** Depth-first search for a path from `leaf` to something `trust` accepts. */
 function searchPath(
   leaf: Certificate,
@@ -208,7 +212,8 @@ function searchPath(
   provider: CryptoProvider,
 ): PathFailure | undefined {
   // §6.1.4 (a)(4): an issuer's subject is its subject's issuer name. Anchors are tried first.
-  const candidates = bySubject([...trust.anchors, ...intermediates]);
+  const [anchors, peers] = [anchorsBySubject(trust.anchors), bySubject(intermediates)];
+  const candidates = (name: string): Certificate[] => [...(anchors.get(name) ?? []), ...(peers.get(name) ?? [])];
   const path: Certificate[] = [leaf];
   let signatureChecks = 0;
   let deepest: { failure: PathFailure; depth: number } = { failure: { alert: CertificateAlert.unknown_ca, reason: "no certification path" }, depth: -1 };
@@ -245,9 +250,8 @@ function searchPath(
       note({ alert: CertificateAlert.bad_certificate, reason: `no trusted issuer within ${PATH_LIMITS.maxPathLength} certificates` }, path.length);
       return false;
     }
-    const inPath = new Set(path.map(anchorIdentity));
-    for (const issuer of candidates.get(subject.issuer.canonical) ?? []) {
-      if (!keyIdentifiersAgree(issuer, subject) || inPath.has(anchorIdentity(issuer))) continue;
+    for (const issuer of candidates(subject.issuer.canonical)) {
+      if (!keyIdentifiersAgree(issuer, subject) || path.some((certificate) => sameIdentity(certificate, issuer))) continue;
       if (signatureChecks >= PATH_LIMITS.maxSignatureChecks) {
         note({ alert: CertificateAlert.certificate_unknown, reason: `path building gave up after ${signatureChecks} signature checks` }, Number.POSITIVE_INFINITY);
         return false;
@@ -270,10 +274,10 @@ function searchPath(
 
 /** The relying party's trust anchors as a {@link TrustPolicy}; `pinned`, when given, must hold for some certificate in the path. */
 export function anchorTrust(anchors: readonly Certificate[], pinned?: (certificate: Certificate) => boolean): TrustPolicy {
-  const trusted = new Set(anchors.map(anchorIdentity));
+  const groups = anchorsBySubject(anchors);
   return {
     anchors,
-    isTrusted: (certificate) => trusted.has(anchorIdentity(certificate)),
+    isTrusted: (certificate) => groups.get(certificate.subject.canonical)?.some((anchor) => sameIdentity(anchor, certificate)) ?? false,
     refusePath: (path) =>
       pinned === undefined || path.some(pinned) ? undefined : { alert: CertificateAlert.certificate_unknown, reason: "no certificate in the path carries a pinned key" },
   };

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Certificate } from "./certificate.js";
 
 /**
  * RFC 8446 §6.2 alerts a certificate check ends in, and when this package uses each:
@@ -33,6 +34,11 @@ export const CertificateAlert = {
 export interface VerifyRequest {
   /** DER certificates as the peer sent them, leaf first. */
   readonly chain: readonly Uint8Array[];
+  /**
+   * `chain[0]` already decoded (the handshake needs the leaf's key anyway),
+   * so a verifier need not parse it again. Verifiers may ignore it.
+   */
+  readonly leaf?: Certificate;
   /** The DNS name or IP literal the leaf must be valid for; absent means no name check. */
   readonly serverName?: string;
   /** The current time, Unix milliseconds, supplied by the caller. */
