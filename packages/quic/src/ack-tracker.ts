@@ -1,6 +1,6 @@
 import type { AckFrame, AckRange, EcnCounts } from "@zquic/wire";
 import { RangeSet } from "./range-set.js";
-import type { Ecn } from "./address.js";
+import type { Ecn } from "@zquic/wire";
 
 /** How a packet number space acknowledges what it receives. */
 export interface AckPolicy {

@@ -13,7 +13,7 @@ import {
   type PreferredAddress,
   type TransportParameters,
 } from "@zquic/wire";
-import { bytesToIp, ipToBytes, type Ecn, type NetworkPath, type SocketAddress, type Transmit } from "./address.js";
+import { bytesToIp, ipToBytes, type Ecn, type NetworkPath, type SocketAddress, type Transmit } from "@zquic/wire";
 import { Lifecycle, type CloseReason } from "./close.js";
 import { CidManager, type CidSource } from "./cid-manager.js";
 import type { TransportConfig } from "./config.js";
@@ -463,6 +463,14 @@ export class Connection {
   /** The negotiated ALPN protocol. */
   get alpn(): string | undefined {
     return this.tls.alpn;
+  }
+
+  /**
+   * RFC 9000 §10.1: when (ms, the caller's clock) the connection closes for
+   * idleness unless a packet arrives first; `undefined` without an idle timeout.
+   */
+  get idleDeadline(): number | undefined {
+    return this.idle.deadline;
   }
 
   /** The path packets are sent on. */

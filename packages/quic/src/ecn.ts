@@ -5,8 +5,7 @@
  *
  * @module
  */
-import type { EcnCounts } from "@zquic/wire";
-import { EcnCodepoint, type Ecn } from "./address.js";
+import { EcnCodepoint, isEct, type Ecn, type EcnCounts } from "@zquic/wire";
 import type { SpaceId } from "./sent-packet.js";
 
 /** RFC 9000 §A.4: the ECN state of a path. */
@@ -127,6 +126,3 @@ export class EcnValidator {
   }
 }
 
-function isEct(ecn: Ecn | undefined): boolean {
-  return ecn === EcnCodepoint.Ect0 || ecn === EcnCodepoint.Ect1;
-}

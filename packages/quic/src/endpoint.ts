@@ -19,7 +19,7 @@ import {
   type InvariantHeader,
   type LongHeaderPacket,
 } from "@zquic/wire";
-import type { Ecn, NetworkPath, SocketAddress, Transmit } from "./address.js";
+import type { Ecn, NetworkPath, SocketAddress, Transmit } from "@zquic/wire";
 import { transportConfig, type TransportConfig } from "./config.js";
 import { Connection, MIN_DATAGRAM_SIZE, type ClientTlsOptions, type ServerTlsOptions } from "./connection.js";
 import { ResetTokens, TokenSealer, type TokenLifetimes } from "./token.js";

@@ -1,4 +1,4 @@
-import type { NetworkPath } from "./address.js";
+import type { NetworkPath } from "@zquic/wire";
 import type { CloseReason } from "./close.js";
 import type { StreamEvent } from "./streams/stream-map.js";
 

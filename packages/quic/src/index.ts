@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export * from "./address.js";
+export { EcnCodepoint, addressKey, sameAddress, type Ecn, type NetworkPath, type SocketAddress, type Transmit } from "@zquic/wire";
 export * from "./config.js";
 export { Endpoint, type EndpointOptions, type ServerOptions, type ConnectOptions, type Incoming, type EndpointEvent, type RetryPolicy } from "./endpoint.js";
 export { Connection, MIN_DATAGRAM_SIZE, type ConnectionOptions, type ConnectionStats, type PacketKind, type ClientTlsOptions, type ServerTlsOptions } from "./connection.js";

@@ -1,5 +1,5 @@
 import { equalBytes } from "@zquic/wire";
-import { addressKey, sameAddress, type NetworkPath, type SocketAddress } from "./address.js";
+import { addressKey, sameAddress, type NetworkPath, type SocketAddress } from "@zquic/wire";
 
 /** RFC 9000 §8.1: before validation a server sends at most three times what it received. */
 export const AMPLIFICATION_FACTOR = 3;

@@ -19,7 +19,7 @@ import {
   type ShortHeaderPacket,
   type VersionNegotiationPacket,
 } from "@zquic/wire";
-import type { Ecn, NetworkPath } from "./address.js";
+import type { Ecn, NetworkPath } from "@zquic/wire";
 import type { Connection } from "./connection.js";
 import { handleFrame, type FrameContext } from "./frame-handler.js";
 import type { Path } from "./path.js";

@@ -6,7 +6,7 @@
  * @module
  */
 import { TransportError, ZquicError, type AckRange, type EcnCounts, type EndpointRole } from "@zquic/wire";
-import { EcnCodepoint } from "./address.js";
+import { EcnCodepoint } from "@zquic/wire";
 import type { CongestionController } from "./congestion/controller.js";
 import { EcnValidator } from "./ecn.js";
 import { RttEstimator } from "./rtt.js";

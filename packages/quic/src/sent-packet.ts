@@ -4,7 +4,7 @@
  * @module
  */
 import type { AckRange } from "@zquic/wire";
-import type { Ecn } from "./address.js";
+import type { Ecn } from "@zquic/wire";
 
 /** Packet number spaces as array indices (RFC 9000 §12.3). */
 export const PacketSpace = { Initial: 0, Handshake: 1, Application: 2 } as const;

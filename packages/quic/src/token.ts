@@ -1,6 +1,6 @@
 import type { Aead, CryptoProvider, RandomSource } from "@zquic/crypto";
 import { Reader, Writer, utf8 } from "@zquic/wire";
-import type { SocketAddress } from "./address.js";
+import type { SocketAddress } from "@zquic/wire";
 
 /** What a token vouches for. */
 export type TokenKind = "retry" | "new_token";

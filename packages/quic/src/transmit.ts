@@ -12,7 +12,7 @@ import {
   type ConnectionCloseFrame,
   type Frame,
 } from "@zquic/wire";
-import type { Ecn, Transmit } from "./address.js";
+import type { Ecn, Transmit } from "@zquic/wire";
 import { Lifecycle } from "./close.js";
 import type { Connection, PacketKind } from "./connection.js";
 import { DatagramBuilder, type Draft } from "./packet-builder.js";

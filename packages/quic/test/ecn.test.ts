@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EcnCodepoint, type Ecn } from "../src/address.js";
+import { EcnCodepoint, type Ecn } from "@zquic/wire";
 import { ECN_TESTING_PACKETS, EcnValidator } from "../src/ecn.js";
 import { PacketSpace } from "../src/sent-packet.js";
 

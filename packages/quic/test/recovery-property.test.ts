@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { TransportError } from "@zquic/wire";
-import type { Ecn } from "../src/address.js";
+import type { Ecn } from "@zquic/wire";
 import { createCongestionController, type CongestionAlgorithm } from "../src/congestion/controller.js";
 import { Recovery, type HandshakeStatus } from "../src/recovery.js";
 import { SentPackets, type SentPacket, type SpaceId } from "../src/sent-packet.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TransportError, ZquicError } from "@zquic/wire";
-import { EcnCodepoint } from "../src/address.js";
+import { EcnCodepoint } from "@zquic/wire";
 import { NewReno } from "../src/congestion/new-reno.js";
 import { Recovery, type AckOutcome, type HandshakeStatus, type ReceivedAck, type RecoveryOptions } from "../src/recovery.js";
 import { PacketSpace, type SentPacket, type SpaceId } from "../src/sent-packet.js";

@@ -13,7 +13,8 @@
 export { SeededRandom, type RandomSource } from "./random.js";
 export { EventQueue } from "./event-queue.js";
 export { EcnCodepoint, type Ecn } from "./ecn.js";
-export { addressKey, type NetworkPath, type SimEndpoint, type SocketAddress, type Transmit } from "./endpoint.js";
+export type { SimEndpoint } from "./endpoint.js";
+export { addressKey, type NetworkPath, type SocketAddress, type Transmit } from "@zquic/wire";
 export type { Blackhole } from "./blackhole.js";
 export type { BurstLoss } from "./burst-loss.js";
 export { flipBits } from "./corruption.js";

@@ -6,7 +6,8 @@
  */
 import { ZquicError } from "@zquic/wire";
 import { EcnCodepoint, type Ecn } from "./ecn.js";
-import { addressKey, type SimEndpoint, type SocketAddress } from "./endpoint.js";
+import { addressKey, type SocketAddress } from "@zquic/wire";
+import type { SimEndpoint } from "./endpoint.js";
 import { EventQueue } from "./event-queue.js";
 import { Link, resolveLinkConfig, type Delivery, type LinkConfig } from "./link.js";
 import { SeededRandom } from "./random.js";

@@ -5,7 +5,7 @@
  */
 import { toHex } from "@zquic/wire";
 import type { Ecn } from "./ecn.js";
-import { addressKey, type SocketAddress } from "./endpoint.js";
+import { addressKey, type SocketAddress } from "@zquic/wire";
 import { LINK_DROP_REASONS } from "./link.js";
 
 /** Why the network dropped a datagram: a link's reason, or `unbound` (the sender does not own the source address) or `unreachable` (no node at the destination). */

@@ -31,3 +31,4 @@ export { writeShortHeader, type ShortHeaderFields, type ShortHeaderPacket } from
 export { writeVersionNegotiation, type VersionNegotiationFields, type VersionNegotiationPacket } from "./packet/version-negotiation.js";
 export * from "./packet/header.js";
 export * from "./transport-parameters.js";
+export * from "./address.js";

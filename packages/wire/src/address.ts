@@ -1,6 +1,7 @@
 /**
- * Addresses, paths and ECN codepoints as the transport sees them. The shapes
- * are structural so any I/O layer (or the simulator) can supply them.
+ * The envelope of a datagram: socket addresses, the path it travelled and its
+ * ECN codepoint. Structural shapes, so the transport, the simulator and any I/O
+ * layer agree on them without depending on each other.
  *
  * @module
  */
@@ -24,6 +25,11 @@ export type Ecn = 0 | 1 | 2 | 3;
 
 /** Named ECN codepoints. */
 export const EcnCodepoint = { NotEct: 0, Ect1: 1, Ect0: 2, Ce: 3 } as const satisfies Record<string, Ecn>;
+
+/** True for an ECN-capable transport codepoint, the only ones a router may mark CE (RFC 3168 §5). */
+export function isEct(ecn: Ecn | undefined): boolean {
+  return ecn === EcnCodepoint.Ect0 || ecn === EcnCodepoint.Ect1;
+}
 
 /** A datagram to send. `path.local` is absent when the socket's own address is meant. */
 export interface Transmit {
