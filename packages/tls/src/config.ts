@@ -135,6 +135,9 @@ export interface ResolvedServerConfig extends ResolvedConfig {
 /** RFC 8446 §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds (7 days)." */
 export const MAX_TICKET_LIFETIME = 604_800;
 
+/** RFC 9001 §4.6.1: the only max_early_data_size a QUIC server sends, and a client accepts. */
+export const QUIC_MAX_EARLY_DATA = 0xffffffff;
+
 function misuse(message: string): ZquicError {
   return new ZquicError("TLS_CONFIG", message);
 }

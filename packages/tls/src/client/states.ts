@@ -33,7 +33,7 @@ import {
   verifyChain,
 } from "../authentication.js";
 import { type CipherSuiteParameters, cipherSuite } from "../cipher-suite.js";
-import type { ResolvedClientConfig } from "../config.js";
+import { QUIC_MAX_EARLY_DATA, MAX_TICKET_LIFETIME, type ResolvedClientConfig } from "../config.js";
 import type { HandshakeContext } from "../context.js";
 import { Hkdf } from "../hkdf.js";
 import { EarlySecret, type HandshakeSecret, type MasterSecret, type TrafficSecrets, resumptionPsk } from "../key-schedule.js";
@@ -58,11 +58,7 @@ import { type ClientHelloOffer, retryClientHello } from "./client-hello.js";
 type Context = HandshakeContext<ResolvedClientConfig>;
 type State = HandshakeState<ResolvedClientConfig>;
 
-/** RFC 9001 §4.6.1: the only max_early_data_size a QUIC server may send. */
-const QUIC_MAX_EARLY_DATA = 0xffffffff;
 
-/** RFC 8446 §4.6.1: ticket lifetimes above 7 days are not allowed. */
-const MAX_TICKET_LIFETIME = 604_800;
 
 /** What every state after the ServerHello knows. */
 interface Negotiated {

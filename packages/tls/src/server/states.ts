@@ -28,7 +28,7 @@ import {
   verifyChain,
 } from "../authentication.js";
 import { type CipherSuiteParameters, cipherSuite } from "../cipher-suite.js";
-import type { ResolvedServerConfig } from "../config.js";
+import { QUIC_MAX_EARLY_DATA, type ResolvedServerConfig } from "../config.js";
 import type { HandshakeContext } from "../context.js";
 import { Hkdf } from "../hkdf.js";
 import { EarlySecret, type MasterSecret, type TrafficSecrets, resumptionPsk } from "../key-schedule.js";
@@ -49,8 +49,6 @@ import { encodeTicketState } from "./ticket-state.js";
 type Context = HandshakeContext<ResolvedServerConfig>;
 type State = HandshakeState<ResolvedServerConfig>;
 
-/** RFC 9001 §4.6.1: the max_early_data_size that tells a QUIC client 0-RTT is allowed. */
-const QUIC_MAX_EARLY_DATA = 0xffffffff;
 
 /** The size of the cookie the HelloRetryRequest carries and the second ClientHello must echo (RFC 8446 §4.2.2). */
 const COOKIE_LENGTH = 16;
