@@ -12,6 +12,14 @@ export const PACING_GAIN = 1.25;
 export const PACING_BURST_PACKETS = 10;
 
 /**
+ * The shortest wait the I/O layer's timers can honour, in ms (JavaScript
+ * timers have millisecond resolution). The bucket holds at least this much
+ * time's worth of sending, so a fast path is not throttled by timer
+ * granularity (as Linux sizes its pacing quantum by 1 ms of rate).
+ */
+export const PACING_TIMER_GRANULARITY = 2;
+
+/**
  * A leaky bucket (§7.7): it holds up to a burst of bytes and fills at
  * N · congestion_window / smoothed_rtt. A packet may leave once the bucket
  * holds its size. Packets that carry only ACK frames should not be paced.
@@ -35,7 +43,7 @@ export class Pacer {
   earliestSendTime(now: number, bytes: number, window: number, smoothedRtt: number): number {
     const rate = pacingRate(window, smoothedRtt);
     // A packet larger than the bucket waits only for a full bucket.
-    const missing = Math.min(bytes, this.capacity) - this.tokensAt(now, rate);
+    const missing = Math.min(bytes, this.burst(rate)) - this.tokensAt(now, rate);
     return missing <= 0 ? now : now + missing / rate;
   }
 
@@ -43,6 +51,11 @@ export class Pacer {
   onSent(now: number, bytes: number, window: number, smoothedRtt: number): void {
     this.tokens = Math.max(0, this.tokensAt(now, pacingRate(window, smoothedRtt)) - bytes);
     this.updated = now;
+  }
+
+  /** The bucket size at `rate`: a burst of packets, or a timer granularity's worth of sending if more. */
+  private burst(rate: number): number {
+    return rate === Infinity ? this.capacity : Math.max(this.capacity, rate * PACING_TIMER_GRANULARITY);
   }
 
   /** The burst follows the path's maximum datagram size. */
@@ -54,7 +67,7 @@ export class Pacer {
   private tokensAt(now: number, rate: number): number {
     if (this.updated === undefined) return this.tokens;
     if (rate === Infinity) return this.capacity;
-    return Math.min(this.capacity, this.tokens + rate * Math.max(0, now - this.updated));
+    return Math.min(this.burst(rate), this.tokens + rate * Math.max(0, now - this.updated));
   }
 }
 
