@@ -44,6 +44,14 @@ export interface Command {
   run(args: Arguments, terminal: Terminal): Promise<number>;
 }
 
+/** Commands under one name, e.g. `zquic dns serve` and `zquic dns query`. */
+export interface CommandGroup {
+  readonly name: string;
+  /** One line for the parent's `--help`. */
+  readonly summary: string;
+  readonly commands: readonly Command[];
+}
+
 /** Parses `argv` for `command`; bad arguments become a `UsageError`. */
 export function parseCommandArgs(command: Command, argv: string[]): Arguments {
   try {
@@ -55,7 +63,7 @@ export function parseCommandArgs(command: Command, argv: string[]): Arguments {
 }
 
 function firstSentence(message: string): string {
-  const end = message.indexOf(". ");
+  const end = message.search(/\.\s/);
   return end < 0 ? message : message.slice(0, end);
 }
 
@@ -76,6 +84,15 @@ export function optional(args: Arguments, name: string): string | undefined {
 export function list(args: Arguments, name: string, fallback: readonly string[]): readonly string[] {
   const value = args.values[name];
   return Array.isArray(value) && value.length > 0 ? (value as string[]) : fallback;
+}
+
+/** An integer option of at least `min`, with a default when absent. */
+export function integer(args: Arguments, name: string, fallback: number, min = 1): number {
+  const value = args.values[name];
+  if (typeof value !== "string") return fallback;
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < min) throw new UsageError(`--${name} must be an integer of at least ${min}, not "${value}"`);
+  return parsed;
 }
 
 /** A boolean flag. */

@@ -21,6 +21,13 @@ export class FileSessionStore implements SessionStore {
     this.#onTicket = resolve;
   }
 
+  /** Resolves once a ticket was stored or `ms` passed, whichever is first (tickets follow the handshake, RFC 8446 §4.6.1). */
+  async ticketWithin(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.ticketStored, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
+
   put(server: string, kind: SessionEntryKind, value: Uint8Array): void {
     this.#entries.set(`${kind} ${server}`, Buffer.from(value).toString("base64"));
     this.#save();

@@ -10,7 +10,7 @@
 import { open } from "node:fs/promises";
 import type { QuicBidirectionalStream, QuicConnection } from "@zquic/node";
 import { lookupUnderRoot } from "./file-root.js";
-import type { Protocol, ServeContext } from "./protocol.js";
+import type { ClientSettings, Protocol, ProtocolClient, ServeContext } from "./protocol.js";
 
 /** The stream error codes this server resets refused requests with. */
 export const HqErrorCode = {
@@ -109,5 +109,23 @@ async function fetch(connection: QuicConnection, path: string): Promise<Readable
   return stream.readable;
 }
 
+/** One connection to `origin`; each fetch is a stream on it. */
+async function client(origin: URL, settings: ClientSettings): Promise<ProtocolClient> {
+  const { connect } = await import("@zquic/node");
+  const connection = connect(origin.href, {
+    alpn: [hqInterop.alpn],
+    ...(settings.caFile !== undefined ? { caFile: settings.caFile } : { insecure: true }),
+    sessionStore: settings.sessionStore,
+    earlyData: settings.earlyData,
+  });
+  return {
+    fetch: (url) => fetch(connection, url.pathname),
+    close: async () => {
+      connection.close({ closeCode: 0 });
+      await connection.closed.catch(() => undefined);
+    },
+  };
+}
+
 /** `hq-interop`, both sides. */
-export const hqInterop: Protocol = { alpn: "hq-interop", serve, fetch };
+export const hqInterop: Protocol = { alpn: "hq-interop", server: async (context) => ({ serve: (connection) => serve(connection, context) }), client };

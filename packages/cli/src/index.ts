@@ -6,21 +6,25 @@
  *
  * @packageDocumentation
  */
-import { ExitStatus, UsageError, parseCommandArgs, type Command, type Terminal } from "./command.js";
+import { ExitStatus, UsageError, parseCommandArgs, type Command, type CommandGroup, type Terminal } from "./command.js";
 import { certCommand } from "./commands/cert.js";
+import { dnsCommands } from "./commands/dns.js";
 import { getCommand } from "./commands/get.js";
 import { serverCommand } from "./commands/server.js";
 
-export { ExitStatus, UsageError, type Command, type Terminal } from "./command.js";
+export { ExitStatus, UsageError, type Command, type CommandGroup, type Terminal } from "./command.js";
 
-const commands: readonly Command[] = [serverCommand, getCommand, certCommand];
+const commands: readonly (Command | CommandGroup)[] = [serverCommand, getCommand, certCommand, dnsCommands];
 
-const overview = `Usage: zquic <command> [options]
+/** The help of a command table reached by `prefix` (`zquic`, `zquic dns`). */
+function overview(table: readonly (Command | CommandGroup)[], prefix: string): string {
+  return `Usage: ${prefix} <command> [options]
 
 Commands:
-${commands.map((command) => `  ${command.name.padEnd(8)} ${command.summary}`).join("\n")}
+${table.map((command) => `  ${command.name.padEnd(8)} ${command.summary}`).join("\n")}
 
-Run "zquic <command> --help" for a command's options.`;
+Run "${prefix} <command> --help" for a command's options.`;
+}
 
 /** The process's terminal: stdout, stderr, and progress only when stderr is a TTY. */
 function processTerminal(): Terminal {
@@ -35,16 +39,23 @@ const helpFlags = new Set(["--help", "-h"]);
 
 /** Runs `zquic` with `argv` (without the program name); resolves with the exit status. */
 export async function main(argv: string[], terminal: Terminal = processTerminal()): Promise<number> {
+  return dispatch(commands, "zquic", argv, terminal);
+}
+
+/** Finds the command `argv` names in `table` (descending into groups) and runs it. */
+async function dispatch(table: readonly (Command | CommandGroup)[], prefix: string, argv: string[], terminal: Terminal): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || helpFlags.has(name)) {
-    (name === undefined ? terminal.err : terminal.out)(overview);
+    (name === undefined ? terminal.err : terminal.out)(overview(table, prefix));
     return name === undefined ? ExitStatus.usage : ExitStatus.ok;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = table.find((c) => c.name === name);
   if (command === undefined) {
-    terminal.err(`zquic: unknown command "${name}" (commands: ${commands.map((c) => c.name).join(", ")})`);
+    terminal.err(`${prefix}: unknown command "${name}" (commands: ${table.map((c) => c.name).join(", ")})`);
     return ExitStatus.usage;
   }
+  const path = `${prefix} ${command.name}`;
+  if ("commands" in command) return dispatch(command.commands, path, rest, terminal);
   if (rest.some((arg) => helpFlags.has(arg))) {
     terminal.out(command.help);
     return ExitStatus.ok;
@@ -53,7 +64,7 @@ export async function main(argv: string[], terminal: Terminal = processTerminal(
     return await command.run(parseCommandArgs(command, rest), terminal);
   } catch (error) {
     const usage = error instanceof UsageError;
-    terminal.err(`zquic ${command.name}: ${(error as Error).message}${usage ? ` (see zquic ${command.name} --help)` : ""}`);
+    terminal.err(`${path}: ${(error as Error).message}${usage ? ` (see ${path} --help)` : ""}`);
     return usage ? ExitStatus.usage : ExitStatus.failed;
   }
 }

@@ -1,12 +1,12 @@
 /**
- * Application protocols by ALPN: what the server runs on a connection, and
- * how the client fetches a path. `hq-interop` is here; `h3` joins later.
+ * Application protocols by ALPN: how the server speaks one, and how the
+ * client fetches with it.
  *
  * @module
  */
-import type { QuicConnection } from "@zquic/node";
+import type { ApplicationFactory, QuicConnection, SessionStore } from "@zquic/node";
 
-/** What a server-side handler gets besides its connection. */
+/** What a server-side protocol gets. */
 export interface ServeContext {
   /** The directory whose files are served. */
   readonly root: string;
@@ -14,11 +14,34 @@ export interface ServeContext {
   readonly log: (line: string) => void;
 }
 
-/** One application protocol over QUIC, named by its ALPN token. */
+/**
+ * How a server speaks a protocol: an application that owns the streams of
+ * each connection (HTTP/3), or a handler of each connection's WebTransport-shaped
+ * streams (hq-interop).
+ */
+export type ServerSide = { readonly application: ApplicationFactory } | { readonly serve: (connection: QuicConnection) => Promise<void> };
+
+/** How a client checks the server and resumes. */
+export interface ClientSettings {
+  /** A CA file to trust, or `undefined` to accept any certificate (testing only). */
+  readonly caFile: string | undefined;
+  /** Where tickets and tokens are kept; `null` turns resumption off. */
+  readonly sessionStore: SessionStore | null;
+  /** Send requests as 0-RTT data when a ticket allows it. */
+  readonly earlyData: boolean;
+}
+
+/** A client of one origin. */
+export interface ProtocolClient {
+  /** Requests `url` and returns the response body; rejects, or errors the body, when the server refuses. */
+  fetch(url: URL): Promise<ReadableStream<Uint8Array>>;
+  /** Closes the connection; resolves once it is gone. */
+  close(): Promise<void>;
+}
+
+/** One application protocol over QUIC, named by its ALPN token. Both sides load the protocol stack when asked for. */
 export interface Protocol {
   readonly alpn: string;
-  /** Serves one connection until it ends. */
-  serve(connection: QuicConnection, context: ServeContext): Promise<void>;
-  /** Requests `path` and returns the response body; the stream errors if the server refuses. */
-  fetch(connection: QuicConnection, path: string): Promise<ReadableStream<Uint8Array>>;
+  server(context: ServeContext): Promise<ServerSide>;
+  client(origin: URL, settings: ClientSettings): Promise<ProtocolClient>;
 }

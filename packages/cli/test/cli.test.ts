@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requirePeers, runGtlsClient, startGtlsServer, workspace } from "../../node/test/ngtcp2-peers.js";
 
 const bin = new URL("../bin/zquic.mjs", import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), "zquic-cli-"));
@@ -96,7 +97,7 @@ describe("zquic cert, server (with Retry) and get on loopback", () => {
       const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
       child.stdout!.on("data", (chunk: Buffer) => {
         out += chunk;
-        const match = /listening on (\S+) \(hq-interop\)/.exec(out);
+        const match = /listening on (\S+) \(h3, hq-interop\)/.exec(out);
         if (match !== null) {
           clearTimeout(timer);
           resolve(`https://${match[1]}`);
@@ -115,24 +116,65 @@ describe("zquic cert, server (with Retry) and get on loopback", () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it("downloads several files over one connection, byte for byte", async () => {
-    const output = join(work, "out");
-    const run = await zquic(["get", "--ca", join(certs, "cert.pem"), "--output", output, ...[...files.keys()].map((name) => `${origin}/${name}`)]);
+  it.each([["h3"], ["hq-interop"]])("downloads several files over one connection, byte for byte (--alpn %s)", async (alpn) => {
+    const output = join(work, `out-${alpn}`);
+    const run = await zquic(["get", "--alpn", alpn, "--ca", join(certs, "cert.pem"), "--output", output, ...[...files.keys()].map((name) => `${origin}/${name}`)]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     for (const [name, data] of files) expect(sha256(readFileSync(join(output, name.split("/").pop()!)))).toBe(sha256(data));
   });
 
-  it("refuses paths that leave the root, and missing files, with exit status 1", async () => {
-    const output = join(work, "refused");
-    const run = await zquic(["get", "--insecure", "--output", output, `${origin}/..%2fsecret.txt`, `${origin}/nested/..%2f..%2fsecret.txt`, `${origin}/no-such-file`]);
+  it.each([
+    ["h3", "the server answered 403", "the server answered 404"],
+    ["hq-interop", "reset by the peer with code 2", "reset by the peer with code 3"],
+  ])("refuses paths that leave the root, and missing files, with exit status 1 (--alpn %s)", async (alpn, refused, missing) => {
+    const output = join(work, `refused-${alpn}`);
+    const run = await zquic(["get", "--alpn", alpn, "--insecure", "--output", output, `${origin}/..%2fsecret.txt`, `${origin}/nested/..%2f..%2fsecret.txt`, `${origin}/no-such-file`]);
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split("\n");
     expect(lines).toHaveLength(3);
-    expect(lines.filter((line) => line.includes("reset by the peer with code 2"))).toHaveLength(2);
-    expect(lines.filter((line) => line.includes("reset by the peer with code 3"))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes(refused))).toHaveLength(2);
+    expect(lines.filter((line) => line.includes(missing))).toHaveLength(1);
     expect(existsSync(join(output, "secret.txt"))).toBe(false);
     expect(existsSync(join(output, "no-such-file"))).toBe(false);
+  });
+
+  it("answers HEAD with the file's content-length and no body over h3", async () => {
+    const { createHttp3Client } = await import("@zquic/node");
+    const client = createHttp3Client({ caFile: join(certs, "cert.pem"), sessionStore: null });
+    try {
+      const head = await client.fetch(`${origin}/big.bin`, { method: "HEAD" });
+      expect([head.status, head.headers.get("content-length"), head.body]).toEqual([200, String(files.get("big.bin")!.length), null]);
+      const get = await client.fetch(`${origin}/nested/deep.bin`);
+      expect(get.headers.get("content-length")).toBe("70000");
+      expect(sha256(new Uint8Array(await get.arrayBuffer()))).toBe(sha256(files.get("nested/deep.bin")!));
+      const post = await client.fetch(`${origin}/small.txt`, { method: "POST", body: "x" });
+      expect([post.status, post.headers.get("allow")]).toEqual([405, "GET, HEAD"]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("serves gtlsclient (ngtcp2) over h3, and `zquic get` downloads from gtlsserver", async () => {
+    requirePeers();
+    const ws = workspace();
+    try {
+      await runGtlsClient(ws, Number(new URL(origin).port), [`${origin}/big.bin`, `${origin}/small.txt`]);
+      expect(sha256(readFileSync(join(ws.downloads, "big.bin")))).toBe(sha256(files.get("big.bin")!));
+      expect(readFileSync(join(ws.downloads, "small.txt"), "utf8")).toBe("hello over QUIC\n");
+      const published = ws.publish("from-ngtcp2.bin", randomBytes(300_000));
+      const server = await startGtlsServer(ws);
+      try {
+        const output = join(work, "from-gtlsserver");
+        const run = await zquic(["get", "--ca", ws.certFile, "--output", output, `${server.origin}/from-ngtcp2.bin`]);
+        expect([run.status, run.stderr]).toEqual([0, ""]);
+        expect(sha256(readFileSync(join(output, "from-ngtcp2.bin")))).toBe(published);
+      } finally {
+        await server.process.stop();
+      }
+    } finally {
+      ws.remove();
+    }
   });
 
   it("fails the handshake against a CA that did not sign the server's certificate", async () => {

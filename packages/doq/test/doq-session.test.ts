@@ -298,6 +298,20 @@ describe("connection management (§4.4)", () => {
       expect(slow.requests[0]!.signal.cancelled).toBe(true);
     }));
 
+  it("fails open queries as soon as the server closes, not after the draining period (RFC 9000 §10.2.2)", () =>
+    withSeed(17, async () => {
+      const slow = gated();
+      const doq = new DoqPair({ seed: 17, doqServer: { handler: slow.handler } });
+      const query = doq.client!.query(makeQuery("example.ghost.", RRType.A));
+      await doq.run(() => slow.requests.length === 1);
+      doq.serverConnection!.close(DOQ_NO_ERROR, "going away");
+      await doq.run(() => doq.outcome(query) !== undefined);
+      expect(doq.outcome(query)).toMatchObject({ type: "query_failed", failure: { kind: "connection_closed", reason: { code: DOQ_NO_ERROR, initiator: "remote" } } });
+      expect(doq.connection.state).toBe("draining");
+      expect(doq.client!.usable).toBe(false);
+      expect(slow.requests[0]!.signal.cancelled).toBe(true);
+    }));
+
   it("closes with DOQ_PROTOCOL_ERROR when the handshake did not select doq", () =>
     withSeed(15, async () => {
       const doq = new DoqPair({ seed: 15, alpn: ["dot"], doqServer: { handler: zoneHandler() } });

@@ -3,18 +3,14 @@
  *
  * @module
  */
-import { loadProvider, type CryptoProvider } from "@zquic/crypto";
-import { Endpoint } from "@zquic/quic";
-import { chainVerifier, insecureVerifier, type CertificateVerifier } from "@zquic/tls";
-import { ZquicError } from "@zquic/wire";
+import { clientApplication } from "./application.js";
 import { QuicConnection } from "./connection.js";
 import { DEFAULT_INCOMING_DATAGRAMS } from "./datagrams.js";
-import { EndpointDriver } from "./driver.js";
+import { openClientTransport, planClient } from "./client-transport.js";
 import { LiveConnection } from "./live-connection.js";
-import { checkAlpn, checkCount, endpointSettings, trustOf, type ConnectOptions, type Trust } from "./options.js";
-import { defaultSessionStore } from "./session-store.js";
+import type { ConnectOptions } from "./options.js";
 import type { Runtime } from "./socket.js";
-import { isIpLiteral, parseTarget, wildcardFor, type QuicTarget } from "./target.js";
+import type { QuicTarget } from "./target.js";
 
 /**
  * Connects to a QUIC server. Returns at once; `ready` resolves when the
@@ -22,52 +18,17 @@ import { isIpLiteral, parseTarget, wildcardFor, type QuicTarget } from "./target
  * the way (name resolution, the handshake) reject `ready` and `closed`.
  */
 export function connect(runtime: Runtime, target: string | QuicTarget, options: ConnectOptions): QuicConnection {
-  const { host, port } = parseTarget(target);
-  checkAlpn(options.alpn);
-  checkCount("incomingDatagrams", options.incomingDatagrams);
-  const trust = trustOf(options);
-  const store = options.sessionStore === null ? undefined : options.sessionStore ?? defaultSessionStore;
-  const server = `${host}:${port} ${options.alpn.join(",")}`;
-  const ticket = store?.take(server, "ticket");
-  const token = store?.take(server, "token");
+  const plan = planClient(target, options);
+  const { store, storeKey } = plan;
   const signal = options.signal;
 
   const connection = new QuicConnection(
-    async (observer) => {
-      signal?.throwIfAborted();
-      const [provider, address] = await Promise.all([loadProvider(options.crypto), resolve(runtime, host)]);
-      signal?.throwIfAborted();
-      const local = { address: options.localAddress ?? wildcardFor(address), port: 0 };
-      const driver = await EndpointDriver.open(runtime, local, (socket) => new Endpoint(endpointSettings(provider, options, socket.ecn)));
-      try {
-        let live!: LiveConnection;
-        driver.connect(
-          {
-            remote: { address, port },
-            tls: {
-              alpn: options.alpn,
-              serverName: options.serverName ?? host,
-              verifier: verifierOf(trust, provider),
-              now: () => Date.now(),
-              earlyData: options.earlyData === true,
-              ...(options.keyLog !== undefined ? { keyLog: options.keyLog } : {}),
-            },
-            ...(ticket !== undefined ? { resumption: ticket } : {}),
-            ...(token !== undefined ? { token } : {}),
-          },
-          (transport) => (live = new LiveConnection(transport, driver, observer)),
-        );
-        return live;
-      } finally {
-        // The socket and timer go when the connection is over.
-        void driver.closeWhenIdle();
-      }
-    },
+    (observer) => openClientTransport(runtime, plan, options, (transport, driver) => new LiveConnection(transport, driver, observer, clientApplication(options.application))),
     {
-      earlyData: options.earlyData === true && ticket !== undefined,
+      earlyData: options.earlyData === true && plan.ticket !== undefined,
       incomingDatagrams: options.incomingDatagrams ?? DEFAULT_INCOMING_DATAGRAMS,
       ...(store !== undefined
-        ? { onSessionTicket: (value: Uint8Array) => store.put(server, "ticket", value), onNewToken: (value: Uint8Array) => store.put(server, "token", value) }
+        ? { onSessionTicket: (value: Uint8Array) => store.put(storeKey, "ticket", value), onNewToken: (value: Uint8Array) => store.put(storeKey, "token", value) }
         : {}),
     },
   );
@@ -78,17 +39,4 @@ export function connect(runtime: Runtime, target: string | QuicTarget, options: 
     connection.closed.then(forget, forget);
   }
   return connection;
-}
-
-async function resolve(runtime: Runtime, host: string): Promise<string> {
-  if (isIpLiteral(host)) return host;
-  const address = await runtime.lookup(host);
-  if (!isIpLiteral(address)) throw new ZquicError("LOOKUP_FAILED", `resolving ${host} gave "${address}", not an IP address`);
-  return address;
-}
-
-function verifierOf(trust: Trust, provider: CryptoProvider): CertificateVerifier {
-  if ("verifier" in trust) return trust.verifier;
-  if ("insecure" in trust) return insecureVerifier();
-  return chainVerifier({ trustAnchors: trust.anchors, provider });
 }

@@ -196,7 +196,21 @@ export class QuicConnection {
       throw new ZquicError("CLOSE_CODE", `closeCode must be a non-negative integer (a QUIC varint), got ${closeCode}`);
     }
     const reason = info.reason ?? "";
-    if (this.#current !== undefined) this.#current.close(closeCode, reason);
-    else this.#live.then((live) => live.close(closeCode, reason), () => undefined);
+    this.#withLive((live) => live.close(closeCode, reason));
+  }
+
+  /**
+   * @internal Ends the connection gracefully the way the application
+   * protocol that owns its streams does (HTTP/3: GOAWAY first); without one,
+   * closes it like {@link close}.
+   */
+  shutdown(info: { readonly closeCode: number; readonly reason: string }): void {
+    this.#withLive((live) => live.shutdown(info.closeCode, info.reason));
+  }
+
+  /** Runs `action` on the transport binding now, or once it exists. */
+  #withLive(action: (live: LiveConnection) => void): void {
+    if (this.#current !== undefined) action(this.#current);
+    else this.#live.then(action, () => undefined);
   }
 }

@@ -22,8 +22,9 @@ export class QuicConnectionError extends ZquicError {
   readonly reason: string;
   readonly initiator: CloseInitiator;
 
-  constructor(close: CloseReason) {
-    super("CONNECTION_CLOSED", describeClose(close));
+  /** `applicationCodeName` names the application protocol's close codes in the message. */
+  constructor(close: CloseReason, applicationCodeName: (code: number) => string = (code) => `application code ${code}`) {
+    super("CONNECTION_CLOSED", describeClose(close, applicationCodeName));
     this.closeCode = close.code;
     this.application = close.application;
     this.reason = close.reason;
@@ -39,8 +40,8 @@ const initiatorText: Record<CloseInitiator, string> = {
   version_negotiation: "refused: no QUIC version in common",
 };
 
-function describeClose(close: CloseReason): string {
-  const code = close.application ? `application code ${close.code}` : transportErrorName(close.code);
+function describeClose(close: CloseReason, applicationCodeName: (code: number) => string): string {
+  const code = close.application ? applicationCodeName(close.code) : transportErrorName(close.code);
   const reason = close.reason === "" ? "" : `: ${close.reason}`;
   return `connection ${initiatorText[close.initiator]} (${code})${reason}`;
 }

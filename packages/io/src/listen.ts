@@ -4,19 +4,21 @@
  *
  * @module
  */
-import { loadProvider } from "@zquic/crypto";
-import { Endpoint, type Connection, type RetryPolicy, type SocketAddress } from "@zquic/quic";
-import { AntiReplay, TicketKeys, parseCertificatesPem, parsePrivateKey } from "@zquic/tls";
-import { ZquicError } from "@zquic/wire";
+import type { Connection, SocketAddress } from "@zquic/quic";
+import { serverApplications, type ApplicationChooser } from "./application.js";
 import { QuicConnection, type ConnectionSettings } from "./connection.js";
 import { DEFAULT_INCOMING_DATAGRAMS } from "./datagrams.js";
 import { EndpointDriver } from "./driver.js";
 import { LiveConnection } from "./live-connection.js";
-import { checkAlpn, checkCount, endpointSettings, type ListenOptions } from "./options.js";
+import { checkCount, type ListenOptions } from "./options.js";
+import { openServerEndpoint } from "./server-endpoint.js";
 import type { Runtime } from "./socket.js";
 
 /** The application close code and reason a closing server ends its connections with. */
 const SHUTDOWN = { closeCode: 0, reason: "server shutting down" } as const;
+
+/** How long a closing server lets graceful shutdowns run before it closes what is left. */
+const DEFAULT_GRACE_MS = 10_000;
 
 /**
  * A listening server. Iterate it (or read `connections`) for connections
@@ -33,6 +35,7 @@ export class QuicServer implements AsyncIterable<QuicConnection> {
   /** @internal Use `listen()`. */
   constructor(
     private readonly settings: ConnectionSettings,
+    private readonly applications: ApplicationChooser,
     private readonly onConnection: ((connection: QuicConnection) => void) | undefined,
   ) {
     this.connections = new ReadableStream<QuicConnection>({ start: (controller) => void (this.#accepted = controller) });
@@ -54,7 +57,7 @@ export class QuicServer implements AsyncIterable<QuicConnection> {
    */
   accept(transport: Connection, driver: EndpointDriver): LiveConnection {
     let live!: LiveConnection;
-    const connection = new QuicConnection((observer) => (live = new LiveConnection(transport, driver, observer)), this.settings);
+    const connection = new QuicConnection((observer) => (live = new LiveConnection(transport, driver, observer, this.applications)), this.settings);
     if (this.#closing !== undefined) {
       connection.close(SHUTDOWN);
       return live;
@@ -74,14 +77,23 @@ export class QuicServer implements AsyncIterable<QuicConnection> {
   }
 
   /**
-   * Closes every connection (application code 0), waits until the transport
-   * finished closing them (RFC 9000 §10.2), and releases the socket.
+   * Stops accepting and ends every connection: those an application protocol
+   * owns shut down its graceful way (HTTP/3: GOAWAY, requests in flight
+   * finish), the others close with application code 0. Connections still
+   * open after `grace` ms (default 10 000) are closed. Resolves once the
+   * transport finished closing them all (RFC 9000 §10.2) and the socket is
+   * released.
    */
-  close(): Promise<void> {
+  close(options: { readonly grace?: number } = {}): Promise<void> {
     if (this.#closing === undefined) {
+      const grace = options.grace ?? DEFAULT_GRACE_MS;
+      checkCount("grace", grace);
       this.#accepted.close();
-      for (const connection of this.#open) connection.close(SHUTDOWN);
-      this.#closing = this.#driver.closeWhenIdle();
+      for (const connection of this.#open) connection.shutdown(SHUTDOWN);
+      const timer = setTimeout(() => {
+        for (const connection of this.#open) connection.close(SHUTDOWN);
+      }, grace);
+      this.#closing = this.#driver.closeWhenIdle().finally(() => clearTimeout(timer));
     }
     return this.#closing;
   }
@@ -106,51 +118,9 @@ export class QuicServer implements AsyncIterable<QuicConnection> {
  * iterator.
  */
 export async function listen(runtime: Runtime, options: ListenOptions, onConnection?: (connection: QuicConnection) => void): Promise<QuicServer> {
-  checkAlpn(options.alpn);
-  for (const name of ["maxConnections", "maxHandshakes", "incomingDatagrams"] as const) checkCount(name, options[name]);
-  const port = options.port ?? 443;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ZquicError("BAD_OPTION", `port must be 0 to 65535 (0: any free port), got ${port}`);
-  const certificateChain = parseCertificatesPem(options.certificate).map((certificate) => certificate.der);
-  if (certificateChain.length === 0) throw new ZquicError("TLS_CERTIFICATE", "certificate holds no CERTIFICATE block; pass the chain in PEM, leaf first");
-  const privateKey = parsePrivateKey(options.privateKey);
-  options.signal?.throwIfAborted();
-  const provider = await loadProvider(options.crypto);
-  const sessionTickets = options.sessionTickets ?? true;
-  const earlyData = options.earlyData === true;
-  if (earlyData && !sessionTickets) throw new ZquicError("BAD_OPTION", "earlyData needs sessionTickets: 0-RTT rides on a resumed session");
-  // Ticket keys live in this process only, so no ticket (and no 0-RTT) from before a restart is accepted:
-  // the replay cache needs no startup quiet period (RFC 8446 §8.2).
-  const ticketKeys = sessionTickets ? new TicketKeys({ provider, random: provider.random }) : undefined;
-  const server = new QuicServer({ earlyData: false, incomingDatagrams: options.incomingDatagrams ?? DEFAULT_INCOMING_DATAGRAMS }, onConnection);
-  const driver = await EndpointDriver.open(
-    runtime,
-    { address: options.host ?? "0.0.0.0", port },
-    (socket) =>
-      new Endpoint({
-        ...endpointSettings(provider, options, socket.ecn),
-        server: {
-          tls: {
-            alpn: options.alpn,
-            certificateChain,
-            privateKey,
-            now: () => Date.now(),
-            ...(ticketKeys !== undefined ? { ticketKeys } : {}),
-            ...(earlyData ? { earlyData, antiReplay: new AntiReplay() } : {}),
-            ...(options.keyLog !== undefined ? { keyLog: options.keyLog } : {}),
-          },
-          retry: retryPolicy(options.retry),
-          maxConnections: options.maxConnections ?? 10_000,
-          maxHandshakes: options.maxHandshakes ?? 1_000,
-        },
-      }),
-    { onAccepted: (transport, driver) => server.accept(transport, driver) },
-  );
-  server.attach(driver);
+  const settings = { earlyData: false, incomingDatagrams: options.incomingDatagrams ?? DEFAULT_INCOMING_DATAGRAMS };
+  const server = new QuicServer(settings, serverApplications(options.applications), onConnection);
+  server.attach(await openServerEndpoint(runtime, options, (transport, driver) => server.accept(transport, driver)));
   options.signal?.addEventListener("abort", () => void server.close(), { once: true });
   return server;
-}
-
-function retryPolicy(retry: ListenOptions["retry"]): RetryPolicy {
-  if (retry === undefined || retry === false) return "never";
-  return retry === true ? "always" : retry;
 }

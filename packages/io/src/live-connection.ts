@@ -8,6 +8,7 @@
  */
 import { ZquicError } from "@zquic/wire";
 import type { CloseReason, Connection, ConnectionEvent, StreamPriority, StreamReadResult } from "@zquic/quic";
+import type { ApplicationChooser, StreamApplication } from "./application.js";
 import type { ConnectionListener, EndpointDriver } from "./driver.js";
 import { QuicConnectionError, QuicStreamError } from "./errors.js";
 import { bidirectionalStream, receiveStream, type QuicBidirectionalStream } from "./streams.js";
@@ -41,12 +42,34 @@ export class LiveConnection implements ConnectionListener {
   readonly #streamsAvailable = { bidi: new Wakeup(), uni: new Wakeup() };
   #failure: QuicConnectionError | undefined;
   #earlyDataAccepted: boolean | undefined;
+  /** Set until the owner of the streams is decided: an application, or the WebTransport-shaped streams here. */
+  #choose: ApplicationChooser | undefined;
+  #application: StreamApplication | undefined;
 
   constructor(
     readonly connection: Connection,
     private readonly driver: EndpointDriver,
     private readonly observer: ConnectionObserver,
-  ) {}
+    choose?: ApplicationChooser,
+  ) {
+    this.#choose = choose;
+    this.#bindApplication();
+  }
+
+  /** The application protocol that owns the streams, if one does. */
+  get application(): StreamApplication | undefined {
+    return this.#application;
+  }
+
+  /** Binds the application as soon as the ALPN that picks it is known (before any stream can exist). */
+  #bindApplication(): void {
+    if (this.#choose === undefined) return;
+    const alpn = this.connection.alpn;
+    const factory = this.#choose(alpn);
+    if (factory === undefined && alpn === undefined) return;
+    this.#choose = undefined;
+    this.#application = factory?.({ transport: this.connection, wake: () => this.driver.schedule() });
+  }
 
   /** Whether the server accepted 0-RTT; `undefined` when none was attempted or the answer is not in yet. */
   get earlyDataAccepted(): boolean | undefined {
@@ -56,8 +79,12 @@ export class LiveConnection implements ConnectionListener {
   // ---- events ----
 
   onEvent(event: ConnectionEvent): void {
+    this.#bindApplication();
+    const application = this.#application;
+    application?.onEvent(event);
     switch (event.type) {
       case "stream_opened":
+        if (application !== undefined) return;
         this.#port(event.streamId);
         if (event.bidirectional) this.observer.onIncomingBidirectionalStream(bidirectionalStream(this, event.streamId));
         else this.observer.onIncomingUnidirectionalStream(receiveStream(this, event.streamId));
@@ -105,7 +132,7 @@ export class LiveConnection implements ConnectionListener {
         this.observer.onNewToken(event.token);
         return;
       case "datagram":
-        this.observer.onDatagram(event.data);
+        if (application === undefined) this.observer.onDatagram(event.data);
         return;
       case "closing":
         this.#terminate(event.reason);
@@ -254,6 +281,12 @@ export class LiveConnection implements ConnectionListener {
     this.#ensureOpen();
     this.connection.sendDatagram(data);
     this.driver.schedule();
+  }
+
+  /** Ends the connection the way its application does, or closes it with `closeCode` when it has none. */
+  shutdown(closeCode: number, reason: string): void {
+    if (this.#application !== undefined && this.#failure === undefined) this.#application.shutdown();
+    else this.close(closeCode, reason);
   }
 
   /** Closes with an application error code (RFC 9000 §10.2). */

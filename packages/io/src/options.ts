@@ -8,6 +8,7 @@ import type { CongestionAlgorithm, EndpointOptions, TransportConfig } from "@zqu
 import type { CryptoProvider } from "@zquic/crypto";
 import { ZquicError } from "@zquic/wire";
 import { parseCertificatesPem, type Certificate, type CertificateVerifier } from "@zquic/tls";
+import type { ApplicationFactory } from "./application.js";
 import type { SessionStore } from "./session-store.js";
 
 /** Opens a qlog sink for a connection, named by its role and original Destination Connection ID. */
@@ -49,6 +50,11 @@ export interface ConnectOptions extends CommonOptions {
   readonly localAddress?: string;
   /** Aborting closes the connection (application close code 0). */
   readonly signal?: AbortSignal;
+  /**
+   * An application protocol that owns the connection's streams (as HTTP/3 does) instead of
+   * the WebTransport-shaped streams; it should be the protocol of the only ALPN offered.
+   */
+  readonly application?: ApplicationFactory;
 }
 
 /** Options of `listen()`. */
@@ -73,6 +79,11 @@ export interface ListenOptions extends CommonOptions {
   readonly maxHandshakes?: number;
   /** Aborting closes the server. */
   readonly signal?: AbortSignal;
+  /**
+   * Application protocols that own the streams of connections negotiating their ALPN (as
+   * HTTP/3 does); connections of other ALPNs get WebTransport-shaped streams.
+   */
+  readonly applications?: Readonly<Record<string, ApplicationFactory>>;
 }
 
 /** Checks an ALPN list: QUIC requires ALPN (RFC 9001 §8.1). */

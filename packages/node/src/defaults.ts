@@ -41,7 +41,7 @@ function keyLogFromEnvironment(): ((line: string) => void) | undefined {
 }
 
 /** The environment's defaults under the caller's options, and `qlogDir` as a qlog factory. */
-function environmentDefaults<T extends CommonOptions>(options: T & NodeCommonOptions): T {
+export function environmentDefaults<T extends Omit<CommonOptions, "alpn">>(options: T & NodeCommonOptions): T {
   const { qlogDir, ...rest } = options;
   if (qlogDir !== undefined && options.qlog !== undefined) throw new ZquicError("BAD_OPTION", "give qlog or qlogDir, not both");
   const directory = options.qlog === undefined ? (qlogDir ?? process.env.QLOGDIR) : undefined;
@@ -53,11 +53,16 @@ function onlyOne(what: string, inline: string | undefined, file: string | undefi
   if (inline !== undefined && file !== undefined) throw new ZquicError("BAD_OPTION", `give ${what} inline or as a file, not both`);
 }
 
-/** Client options with files read and environment defaults applied. */
-export function nodeConnectOptions(options: NodeConnectOptions): ConnectOptions {
+/** Options with `caFile` read into `trustAnchors`. */
+export function readCaFile<T extends { readonly trustAnchors?: string }>(options: T & { readonly caFile?: string }): T {
   onlyOne("trustAnchors", options.trustAnchors, options.caFile);
   const { caFile, ...rest } = options;
-  return environmentDefaults(caFile === undefined ? rest : { ...rest, trustAnchors: readFileSync(caFile, "utf8") });
+  return (caFile === undefined ? rest : { ...rest, trustAnchors: readFileSync(caFile, "utf8") }) as T;
+}
+
+/** Client options with files read and environment defaults applied. */
+export function nodeConnectOptions(options: NodeConnectOptions): ConnectOptions {
+  return environmentDefaults(readCaFile(options));
 }
 
 /** Server options with files read and environment defaults applied. */

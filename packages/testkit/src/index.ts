@@ -223,6 +223,7 @@ export function uploads(pair: Pair, sizes: readonly number[]): { done: () => boo
   return { done, received, sent };
 }
 export * from "./wire-arbitraries.js";
+export * from "./unbound.js";
 
 /**
  * An established pair and a forger of authenticated 1-RTT packets from the

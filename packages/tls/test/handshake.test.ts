@@ -161,8 +161,17 @@ describe("negotiation", () => {
     expectMatchingKeys(result.clientLog as never, result.serverLog as never);
   });
 
-  it("HelloRetryRequest after an X25519MLKEM768 share the server does not support", async () => {
+  it("an X25519 share goes beside the X25519MLKEM768 one, so a server without ML-KEM needs no HelloRetryRequest", async () => {
     const result = await handshake(pair(native, server, { server: { groups: [NamedGroup.x25519] } }));
+    expect(result.client.handshakeComplete && result.server.handshakeComplete).toBe(true);
+    const hellos = outputsOf(result.clientLog, "handshake_data").filter((d) => d.level === "initial");
+    expect(hellos).toHaveLength(1);
+    const shares = findExtension(decodeClientHello(hellos[0]!.data.subarray(4)).extensions, "key_share")!.shares.map((s) => s.group);
+    expect(shares.slice(-2)).toEqual([NamedGroup.X25519MLKEM768, NamedGroup.x25519]);
+  });
+
+  it("HelloRetryRequest when the server takes neither of the client's two shares", async () => {
+    const result = await handshake(pair(native, server, { server: { groups: [NamedGroup.secp256r1] } }));
     expect(result.client.handshakeComplete && result.server.handshakeComplete).toBe(true);
     expect(outputsOf(result.clientLog, "handshake_data").filter((d) => d.level === "initial")).toHaveLength(2);
   });

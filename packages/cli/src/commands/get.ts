@@ -7,12 +7,11 @@ import { createWriteStream } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { Writable } from "node:stream";
-import type { QuicConnection } from "@zquic/node";
 import { ExitStatus, UsageError, flag, list, optional, type Command, type Terminal } from "../command.js";
 import { FileSessionStore } from "../file-session-store.js";
 import { Progress } from "../progress.js";
 import { protocolFor } from "../protocols.js";
-import type { Protocol } from "../protocol.js";
+import type { ProtocolClient } from "../protocol.js";
 
 export const getCommand: Command = {
   name: "get",
@@ -26,7 +25,7 @@ share scheme, host and port. Exits 0 only when every download completed.
 Options:
   --ca FILE       trust the CA certificates in FILE (PEM)
   --insecure      accept any server certificate (testing only)
-  --alpn NAME     application protocol (default hq-interop)
+  --alpn NAME     application protocol: h3 (default) or hq-interop
   --output DIR    where to write the files (default: the current directory)
   --resume FILE   keep session tickets in FILE and resume with them
   --0rtt          send the requests as 0-RTT data when a ticket allows it
@@ -47,7 +46,7 @@ Environment: SSLKEYLOGFILE appends TLS secrets for Wireshark.`,
     const ca = optional(args, "ca");
     const insecure = flag(args, "insecure");
     if ((ca === undefined) === !insecure) throw new UsageError("give exactly one of --ca FILE or --insecure");
-    const alpns = list(args, "alpn", ["hq-interop"]);
+    const alpns = list(args, "alpn", ["h3"]);
     if (alpns.length !== 1) throw new UsageError("get speaks one protocol per run: give --alpn once");
     const protocol = protocolFor(alpns[0]!);
     const output = optional(args, "output") ?? ".";
@@ -56,20 +55,13 @@ Environment: SSLKEYLOGFILE appends TLS secrets for Wireshark.`,
     if (ca !== undefined && (await stat(ca).catch(() => undefined))?.isFile() !== true) throw new UsageError(`--ca ${ca} is not a file`);
     await mkdir(output, { recursive: true });
     const sessionStore = resume !== undefined ? new FileSessionStore(resume) : null;
-    const { connect } = await import("@zquic/node");
-    const first = urls[0]!;
-    const connection = connect(first.href, {
-      alpn: [protocol.alpn],
-      ...(ca !== undefined ? { caFile: ca } : { insecure: true }),
-      sessionStore,
-      earlyData: flag(args, "0rtt"),
-    });
+    const client = await protocol.client(urls[0]!, { caFile: ca, sessionStore, earlyData: flag(args, "0rtt") });
     const progress = new Progress(urls.length, terminal.progress);
-    const results = await Promise.all(urls.map((url) => download(connection, protocol, url, output, progress, terminal)));
+    const results = await Promise.all(urls.map((url) => download(client, url, output, progress, terminal)));
     progress.finish();
-    if (sessionStore !== null) await waitForTicket(connection, sessionStore);
-    connection.close({ closeCode: 0 });
-    await connection.closed.catch(() => undefined);
+    // Session tickets follow the handshake (RFC 8446 §4.6.1): keep the connection until one is stored, briefly.
+    if (sessionStore !== null && results.some(Boolean)) await sessionStore.ticketWithin(TICKET_GRACE_MS);
+    await client.close();
     return results.every(Boolean) ? ExitStatus.ok : ExitStatus.failed;
   },
 };
@@ -97,10 +89,10 @@ function outputName(url: URL): string {
 }
 
 /** Downloads one URL into `output`; true when it completed. */
-async function download(connection: QuicConnection, protocol: Protocol, url: URL, output: string, progress: Progress, terminal: Terminal): Promise<boolean> {
+async function download(client: ProtocolClient, url: URL, output: string, progress: Progress, terminal: Terminal): Promise<boolean> {
   const path = join(output, outputName(url));
   try {
-    const body = await protocol.fetch(connection, url.pathname);
+    const body = await client.fetch(url);
     const counted = body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
@@ -122,10 +114,3 @@ async function download(connection: QuicConnection, protocol: Protocol, url: URL
 /** How long to wait, after the downloads, for a session ticket the server has not sent yet. */
 const TICKET_GRACE_MS = 1000;
 
-/** Session tickets follow the handshake (RFC 8446 §4.6.1): keep the connection until one is stored, briefly. */
-async function waitForTicket(connection: QuicConnection, store: FileSessionStore): Promise<void> {
-  if (!(await connection.ready.then(() => true, () => false))) return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([store.ticketStored, new Promise((resolve) => (timer = setTimeout(resolve, TICKET_GRACE_MS)))]);
-  clearTimeout(timer);
-}

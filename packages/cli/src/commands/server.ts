@@ -6,11 +6,11 @@
 import { stat } from "node:fs/promises";
 import { ExitStatus, UsageError, flag, list, optional, required, type Command } from "../command.js";
 import { parseHostPort } from "../host-port.js";
-import { protocolFor } from "../protocols.js";
+import { protocolsFor } from "../protocols.js";
 
 export const serverCommand: Command = {
   name: "server",
-  summary: "serve the files under a directory (hq-interop)",
+  summary: "serve the files under a directory (HTTP/3 and hq-interop)",
   help: `Usage: zquic server --listen HOST:PORT --cert FILE --key FILE --root DIR [options]
 
 Serves the files under DIR over QUIC until interrupted (SIGINT or SIGTERM).
@@ -20,7 +20,9 @@ Options:
   --cert FILE         certificate chain in PEM, leaf first
   --key FILE          private key in PEM
   --root DIR          directory to serve; requests cannot leave it
-  --alpn NAME         application protocol to offer (repeatable; default hq-interop)
+  --alpn LIST         application protocols to offer, in preference order, comma-separated
+                      or repeated (default h3,hq-interop); h3 answers GET and HEAD with
+                      the file and its content-length, 404 when it does not exist
   --retry             validate client addresses with a Retry first
   --qlog-dir DIR      write a qlog trace per connection into DIR
   -h, --help          show this help
@@ -39,7 +41,7 @@ Environment: SSLKEYLOGFILE appends TLS secrets for Wireshark; QLOGDIR is the def
   async run(args, terminal) {
     const { host, port } = parseHostPort(required(args, "listen"));
     const root = required(args, "root");
-    const protocols = list(args, "alpn", ["hq-interop"]).map(protocolFor);
+    const protocols = protocolsFor(list(args, "alpn", ["h3", "hq-interop"]));
     const rootInfo = await stat(root).catch(() => undefined);
     if (rootInfo?.isDirectory() !== true) throw new UsageError(`--root ${root} is not a directory`);
     const certFile = required(args, "cert");
@@ -49,20 +51,23 @@ Environment: SSLKEYLOGFILE appends TLS secrets for Wireshark; QLOGDIR is the def
     }
     const qlogDir = optional(args, "qlog-dir");
     const context = { root, log: terminal.err };
+    const sides = new Map(await Promise.all(protocols.map(async (protocol) => [protocol.alpn, await protocol.server(context)] as const)));
     const { listen } = await import("@zquic/node");
     const server = await listen(
       {
         host,
         port,
         alpn: protocols.map((protocol) => protocol.alpn),
+        // Protocols that own their connections' streams (h3) get them from the start.
+        applications: Object.fromEntries([...sides].flatMap(([alpn, side]) => ("application" in side ? [[alpn, side.application]] : []))),
         certFile,
         keyFile,
         retry: flag(args, "retry"),
         ...(qlogDir !== undefined ? { qlogDir } : {}),
       },
       (connection) => {
-        const protocol = protocols.find((p) => p.alpn === connection.protocol)!;
-        protocol.serve(connection, context).catch((error: unknown) => terminal.err(`connection failed: ${(error as Error).message}`));
+        const side = sides.get(connection.protocol);
+        if (side !== undefined && "serve" in side) side.serve(connection).catch((error: unknown) => terminal.err(`connection failed: ${(error as Error).message}`));
       },
     );
     const address = server.address;

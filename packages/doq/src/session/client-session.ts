@@ -184,6 +184,8 @@ export class DoqClientSession {
         // RFC 9250 §4.3.3: a client receiving STOP_SENDING is a protocol error.
         this.withStream(event.streamId, () => this.protocolError(`the server sent STOP_SENDING on stream ${event.streamId}`));
         return;
+      // RFC 9250 §4.4: from CONNECTION_CLOSE on, the connection carries no transaction.
+      case "closing":
       case "closed":
         this.end(event.reason);
         return;

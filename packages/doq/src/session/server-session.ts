@@ -169,6 +169,8 @@ export class DoqServerSession {
       case "stream_stop_sending":
         this.withStream(event.streamId, (stream) => this.onCancel(stream, event.errorCode, "stop_sending"));
         return;
+      // RFC 9250 §4.4: from CONNECTION_CLOSE on, the connection carries no transaction.
+      case "closing":
       case "closed":
         this.end(event.reason);
         return;

@@ -13,7 +13,7 @@ import { Hkdf } from "../hkdf.js";
 import { EarlySecret, finishedVerifyData } from "../key-schedule.js";
 import { type ClientHello, LEGACY_VERSION, TLS13, encodeClientHello, truncateBinders } from "../messages/client-hello.js";
 import { type ClientHelloExtension, PskKeyExchangeMode } from "../messages/extensions.js";
-import { keyExchangeGroup } from "../named-group.js";
+import { keyExchangeGroup, keyShareGroups } from "../named-group.js";
 import type { SessionTicket } from "../session-ticket.js";
 
 /** RFC 8446 §4.6.1: clients MUST NOT cache tickets for longer than 7 days. */
@@ -43,8 +43,7 @@ export interface ClientHelloOffer {
 export function firstClientHello(config: ResolvedClientConfig): ClientHelloOffer {
   const { provider, random } = config;
   const clientRandom = random(32);
-  const group = config.groups[0]!;
-  const share = provider.generateKeyShare(keyExchangeGroup(group)!, random);
+  const keyShares = new Map(keyShareGroups(config.groups).map((group) => [group, provider.generateKeyShare(keyExchangeGroup(group)!, random)] as const));
   const ticket = resumableTicket(config);
   const psk = ticket === undefined ? undefined : offeredPsk(config, ticket);
   // RFC 8446 §4.2.10: 0-RTT uses the ticket's suite and ALPN, so both must be on offer.
@@ -62,7 +61,7 @@ export function firstClientHello(config: ResolvedClientConfig): ClientHelloOffer
     // RFC 8701 §3.1: a GREASE key share is one byte.
     {
       type: "key_share",
-      shares: [...grease(1, (seed) => ({ group: greaseValue(seed), keyExchange: new Uint8Array(1) })), { group, keyExchange: share.publicKey }],
+      shares: [...grease(1, (seed) => ({ group: greaseValue(seed), keyExchange: new Uint8Array(1) })), ...[...keyShares].map(([group, share]) => ({ group, keyExchange: share.publicKey }))],
     },
     { type: "signature_algorithms", schemes: [...grease(2, greaseValue), ...config.signatureSchemes] },
     { type: "application_layer_protocol_negotiation", protocols: [...grease(3, greaseProtocol), ...config.alpnProtocols] },
@@ -82,7 +81,7 @@ export function firstClientHello(config: ResolvedClientConfig): ClientHelloOffer
     legacyCompressionMethods: [0],
     extensions,
   };
-  return seal(config, hello, new Map([[group, share]]), psk, earlyData, (truncated) => psk!.hkdf.digest(truncated));
+  return seal(config, hello, keyShares, psk, earlyData, (truncated) => psk!.hkdf.digest(truncated));
 }
 
 /**

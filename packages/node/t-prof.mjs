@@ -1,0 +1,10 @@
+import { createHttp3Client } from "@zquic/node";
+const client = createHttp3Client({ caFile: "/tmp/zq/certs/cert.pem" });
+const base = "https://127.0.0.1:14433";
+await (await client.fetch(base + "/a.bin")).arrayBuffer();
+const t = performance.now(); const cpu0 = process.cpuUsage();
+const r = await client.fetch(base + "/c.bin");
+let n = 0; for await (const c of r.body) n += c.length;
+const ms = performance.now()-t; const cpu = process.cpuUsage(cpu0);
+console.log(n, ms.toFixed(0), "ms", (n*8/ms/1000).toFixed(1), "Mbit/s", "cpu", ((cpu.user+cpu.system)/1000).toFixed(0), "ms");
+await client.close();
