@@ -33,4 +33,22 @@ describe("handshake through the simulator", () => {
         expect(outcome.reason).toBe("until");
       }));
   }
+
+  for (const seed of seedsToRun(process.env.ZQUIC_SEED, [14, 15])) {
+    it(`completes when 10% of datagrams are corrupted each way (seed ${seed})`, () =>
+      withSeed(seed, () => {
+        const pair = connectedPair({ seed, link: { latency: 15, corrupt: 0.1, corruptBits: 3 } });
+        const outcome = pair.net.runUntil({
+          until: () => {
+            pair.pump();
+            return pair.connection.handshake.confirmed && pair.accepted[0]?.handshake.confirmed === true;
+          },
+          deadline: 60_000,
+        });
+        expect(outcome.reason).toBe("until");
+        // Corrupted packets fail authentication and are dropped; none may close the connection.
+        expect(pair.connection.closeReason).toBeUndefined();
+        expect(pair.accepted[0]!.closeReason).toBeUndefined();
+      }));
+  }
 });

@@ -22,4 +22,15 @@ describe("bulk transfer through the simulator", () => {
         for (const [id, data] of run.sent) expect(sha256Hex(run.received.get(id) ?? [])).toBe(sha256Hex([data]));
       }));
   }
+
+  for (const seed of seedsToRun(process.env.ZQUIC_SEED, [33])) {
+    it(`moves 10 MB on one stream through 2% loss, reordering and duplication (seed ${seed})`, () =>
+      withSeed(seed, () => {
+        const pair = connectedPair({ seed, link: { latency: 20, bandwidth: 200e6, loss: 0.02, reorder: 0.02, duplicate: 0.01 } });
+        const run = uploads(pair, [10 << 20]);
+        const outcome = pair.net.runUntil({ until: run.done, deadline: 300_000 });
+        expect(outcome.reason).toBe("until");
+        for (const [id, data] of run.sent) expect(sha256Hex(run.received.get(id) ?? [])).toBe(sha256Hex([data]));
+      }));
+  }
 });
