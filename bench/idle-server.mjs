@@ -25,3 +25,4 @@ createInterface({ input: process.stdin }).on("line", (line) => {
   console.log(`measure ${process.memoryUsage().rss} ${process.memoryUsage().heapUsed} ${connections}`);
 });
 process.once("SIGTERM", () => process.exit(0));
+process.once("SIGINT", () => process.exit(0));

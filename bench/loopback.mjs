@@ -50,10 +50,18 @@ function udpPortBound(port) {
     .some((line) => line.trim().split(/\s+/)[1]?.endsWith(suffix));
 }
 
+/** Children still running; killed by pid if this process exits first (an error, an interrupt). */
+const running = new Set();
+process.once("exit", () => {
+  for (const proc of running) proc.kill("SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => process.exit(130));
+
 /** A child process: its pid, its exit, and stop() by pid (SIGTERM, then SIGKILL after 2 s). */
 function child(command, args, options = {}) {
   const proc = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"], ...options });
-  const exited = new Promise((resolve) => proc.once("exit", (code) => resolve(code)));
+  running.add(proc);
+  const exited = new Promise((resolve) => proc.once("exit", (code) => (running.delete(proc), resolve(code))));
   return {
     proc,
     pid: proc.pid,

@@ -71,11 +71,17 @@ export async function openLoadClient({ port, alpn, groups = GROUPS.x25519, trans
   });
 
   return {
-    /** Starts a connection; resolves with it once its handshake completed. */
-    connect() {
+    /** Starts a connection; resolves with it once its handshake completed, rejects after `limitMs`. */
+    connect(limitMs = 10_000) {
       return new Promise((resolve, reject) => {
         const connection = endpoint.connect(now(), { remote, local, tls: { alpn, serverName: "localhost", verifier, now: () => Date.now(), groups } });
-        handshaking.set(connection, { resolve, reject });
+        const timeout = setTimeout(() => {
+          handshaking.delete(connection);
+          connection.close(0, "");
+          schedule();
+          reject(new Error(`no handshake within ${limitMs} ms`));
+        }, limitMs);
+        handshaking.set(connection, { resolve: (c) => (clearTimeout(timeout), resolve(c)), reject: (e) => (clearTimeout(timeout), reject(e)) });
         schedule();
       });
     },
@@ -91,19 +97,27 @@ export async function openLoadClient({ port, alpn, groups = GROUPS.x25519, trans
   };
 }
 
-/** Runs `total` calls of `one()` with `inFlight` at a time, until done or `limitMs`; resolves with the count done and the wall time. */
+/**
+ * Runs `total` calls of `one()` with `inFlight` at a time, until done or `limitMs`; resolves
+ * with the count that succeeded, the count that failed, and the wall time.
+ */
 export async function bounded(total, inFlight, limitMs, one) {
   let started = 0;
   let done = 0;
+  let failed = 0;
   const begin = performance.now();
   const deadline = begin + limitMs;
   const worker = async () => {
     while (started < total && performance.now() < deadline) {
       started++;
-      await one();
-      done++;
+      try {
+        await one();
+        done++;
+      } catch {
+        failed++;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(inFlight, total) }, worker));
-  return { done, ms: performance.now() - begin };
+  return { done, failed, ms: performance.now() - begin };
 }

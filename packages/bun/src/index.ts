@@ -20,3 +20,13 @@ export function connect(target: string | io.QuicTarget, options: io.ConnectOptio
 export function listen(options: io.ListenOptions, onConnection?: (connection: io.QuicConnection) => void): Promise<io.QuicServer> {
   return io.listen(bunRuntime, options, onConnection);
 }
+
+/** Starts an HTTP/3 server (see `serve` in `@zquic/io`). */
+export function serve(options: io.ServeOptions, handler: io.Http3Handler): Promise<io.Http3Server> {
+  return io.serve(bunRuntime, options, handler);
+}
+
+/** An HTTP/3 client with a connection pool (see `Http3Client` in `@zquic/io`); `fetch` is its method. */
+export function createHttp3Client(options: io.Http3ClientOptions): io.Http3Client {
+  return new io.Http3Client(bunRuntime, options);
+}

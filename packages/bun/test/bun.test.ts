@@ -18,3 +18,15 @@ describe("the shared loopback scenario under Bun", () => {
     expect(run.stdout.trim().split("\n").at(-1)).toBe("bun: SCENARIO PASSED");
   });
 });
+
+describe("the shared HTTP/3 scenario under Bun", () => {
+  const http3Runner = new URL("./run-http3-scenario.mjs", import.meta.url).pathname;
+
+  it("serves and fetches with Bun's own Request and Response: GET, streamed POST, 20 in parallel, trailers, abort", () => {
+    const run = spawnSync(`${root}node_modules/.bin/bun`, [http3Runner], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    expect(run.error).toBeUndefined();
+    console.log(run.stdout.trim());
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+    expect(run.stdout.trim().split("\n").at(-1)).toBe("bun: HTTP/3 SCENARIO PASSED");
+  });
+});

@@ -40,7 +40,7 @@ export function fileHandler(context: ServeContext): Http3Handler {
         await file.close();
         return new Response(null, { headers });
       }
-      return new Response(fileBody(file), { headers });
+      return new Response(fileBody(file, size), { headers });
     } catch (error) {
       await file.close();
       throw error;
@@ -48,18 +48,28 @@ export function fileHandler(context: ServeContext): Http3Handler {
   };
 }
 
-/** A file's bytes as a stream, read as the reader asks; the file is closed at the end, or on cancel. */
-function fileBody(file: FileHandle): ReadableStream<Uint8Array> {
+/**
+ * The `size` bytes of a file as a stream, read as the reader asks; the file is closed at the
+ * end, or on cancel. A file that shrinks meanwhile errors the stream (its content-length went out).
+ */
+function fileBody(file: FileHandle, size: number): ReadableStream<Uint8Array> {
+  let position = 0;
+  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    await file.close();
+    controller.close();
+  };
   return new ReadableStream<Uint8Array>(
     {
+      start: (controller) => (size === 0 ? finish(controller) : undefined),
       async pull(controller) {
         try {
           // A fresh buffer per chunk: the reader may keep the chunk.
-          const buffer = new Uint8Array(FILE_CHUNK_BYTES);
-          const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
-          if (bytesRead > 0) return controller.enqueue(buffer.subarray(0, bytesRead));
-          await file.close();
-          controller.close();
+          const buffer = new Uint8Array(Math.min(FILE_CHUNK_BYTES, size - position));
+          const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+          if (bytesRead === 0) throw new Error(`the file ended ${size - position} bytes short of its content-length`);
+          position += bytesRead;
+          controller.enqueue(buffer.subarray(0, bytesRead));
+          if (position >= size) await finish(controller);
         } catch (error) {
           await file.close().catch(() => undefined);
           throw error;

@@ -59,6 +59,7 @@ describe("zquic --help and argument errors", () => {
       ["get", "--insecure", "--alpn", "gopher", "https://127.0.0.1:4433/a"],
       ["get", "--insecure", "--0rtt", "https://127.0.0.1:4433/a"],
       ["cert"],
+      ["server", "--listen", "127.0.0.1:0", "--cert", "c", "--key", "k", "--root", ".", "--alpn", "h3,gopher"],
     ];
     const runs = await Promise.all(cases.map((args) => zquic(args)));
     runs.forEach((run, i) => {
@@ -67,6 +68,7 @@ describe("zquic --help and argument errors", () => {
       expect(run.stdout).toBe("");
     });
     expect(runs[9]!.stderr).toContain('no handler for ALPN "gopher"');
+    expect(runs[12]!.stderr).toContain('no handler for ALPN "gopher" (available: h3, hq-interop)');
   });
 });
 

@@ -56,11 +56,6 @@ export class LiveConnection implements ConnectionListener {
     this.#bindApplication();
   }
 
-  /** The application protocol that owns the streams, if one does. */
-  get application(): StreamApplication | undefined {
-    return this.#application;
-  }
-
   /** Binds the application as soon as the ALPN that picks it is known (before any stream can exist). */
   #bindApplication(): void {
     if (this.#choose === undefined) return;

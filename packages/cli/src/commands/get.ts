@@ -20,7 +20,8 @@ export const getCommand: Command = {
 
 Downloads every URL over one QUIC connection, in parallel streams, into the
 output directory (each file under the last segment of its path). All URLs must
-share scheme, host and port. Exits 0 only when every download completed.
+share scheme, host and port. Exits 0 only when every download completed
+(over h3, a response other than 2xx fails its download).
 
 Options:
   --ca FILE       trust the CA certificates in FILE (PEM)

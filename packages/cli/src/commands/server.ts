@@ -21,8 +21,8 @@ Options:
   --key FILE          private key in PEM
   --root DIR          directory to serve; requests cannot leave it
   --alpn LIST         application protocols to offer, in preference order, comma-separated
-                      or repeated (default h3,hq-interop); h3 answers GET and HEAD with
-                      the file and its content-length, 404 when it does not exist
+                      or repeated (default h3,hq-interop); over h3, GET and HEAD get the
+                      file with its content-length, 404 when missing, 403 outside DIR
   --retry             validate client addresses with a Retry first
   --qlog-dir DIR      write a qlog trace per connection into DIR
   -h, --help          show this help

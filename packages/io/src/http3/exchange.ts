@@ -45,12 +45,9 @@ export class H3Exchange implements BodySource {
   readonly finished: Promise<void>;
   /** Aborts when the exchange fails, or the peer stops reading (its reason: the error). */
   readonly signal: AbortSignal;
-  readonly #settle: {
-    head: (fields: readonly Field[]) => void;
-    trailers: (fields: readonly Field[]) => void;
-    fail: (error: unknown) => void;
-    finished: () => void;
-  };
+  readonly #head: Deferred<readonly Field[]>;
+  readonly #trailers = deferred<readonly Field[]>();
+  readonly #finished = deferred<void>();
   readonly #abort = new AbortController();
   readonly #writable = new Wakeup();
   #trailerFields: readonly Field[] = [];
@@ -65,26 +62,10 @@ export class H3Exchange implements BodySource {
     /** The request, on a server: it arrived before the exchange existed. */
     request?: readonly Field[],
   ) {
-    let headResolve!: (fields: readonly Field[]) => void;
-    let headReject!: (error: unknown) => void;
-    let trailersResolve!: (fields: readonly Field[]) => void;
-    let trailersReject!: (error: unknown) => void;
-    let finished!: () => void;
-    this.head = request !== undefined ? Promise.resolve(request) : new Promise((resolve, reject) => ((headResolve = resolve), (headReject = reject)));
-    this.trailers = new Promise((resolve, reject) => ((trailersResolve = resolve), (trailersReject = reject)));
-    this.finished = new Promise((resolve) => (finished = resolve));
-    // Whoever does not look must not see unhandled rejections.
-    this.head.catch(ignore);
-    this.trailers.catch(ignore);
-    this.#settle = {
-      head: (fields) => headResolve?.(fields),
-      trailers: trailersResolve,
-      fail: (error) => {
-        headReject?.(error);
-        trailersReject(error);
-      },
-      finished,
-    };
+    this.#head = request !== undefined ? settled(request) : deferred();
+    this.head = this.#head.promise;
+    this.trailers = this.#trailers.promise;
+    this.finished = this.#finished.promise;
     this.signal = this.#abort.signal;
     this.body = new InboundBody(this);
   }
@@ -98,7 +79,7 @@ export class H3Exchange implements BodySource {
         // RFC 9110 §15.2: interim responses carry nothing a fetch-style caller acts on.
         return;
       case "response":
-        return this.#settle.head(event.headers);
+        return this.#head.resolve(event.headers);
       case "data":
         return this.body.push(event.data);
       case "trailers":
@@ -106,7 +87,7 @@ export class H3Exchange implements BodySource {
         return;
       case "end":
         this.body.end();
-        return this.#settle.trailers(this.#trailerFields);
+        return this.#trailers.resolve(this.#trailerFields);
       case "stream_reset":
         // The peer abandoned the exchange: this side's message goes unsent too (RFC 9114 §4.1.1).
         return this.cancel(H3ErrorCode.H3_REQUEST_CANCELLED, new Http3StreamError("reset", this.id, event.errorCode));
@@ -125,15 +106,16 @@ export class H3Exchange implements BodySource {
   fail(error: unknown): void {
     if (this.#failure !== undefined) return;
     this.#failure = error;
-    this.#settle.fail(error);
+    this.#head.reject(error);
+    this.#trailers.reject(error);
     this.body.fail(error);
     this.#stopped(error);
-    this.#settle.finished();
+    this.#finished.resolve();
   }
 
   /** The transport finished the stream in both directions (RFC 9000 §3). */
   streamClosed(): void {
-    this.#settle.finished();
+    this.#finished.resolve();
   }
 
   /** Everything still buffered is delivered now: the connection is ending. */
@@ -236,4 +218,25 @@ export class H3Exchange implements BodySource {
     if (this.host.role === "client") this.cancel(H3ErrorCode.H3_REQUEST_CANCELLED, reason);
     else this.host.stopReading(this.id, H3ErrorCode.H3_NO_ERROR);
   }
+}
+
+/** A promise and its settlers. */
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  readonly resolve: (value: T) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** A pending promise; rejections nobody awaits are not reported as unhandled. */
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(ignore);
+  return { promise, resolve, reject };
+}
+
+/** A promise that already holds `value`. */
+function settled<T>(value: T): Deferred<T> {
+  return { promise: Promise.resolve(value), resolve: ignore, reject: ignore };
 }

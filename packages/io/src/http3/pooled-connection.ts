@@ -92,7 +92,7 @@ export class PooledConnection {
     if (this.#users > 0 || session === undefined || session.inFlight > 0 || !session.usable || this.#idleTimer !== undefined) return;
     this.#idleTimer = setTimeout(() => {
       this.#idleTimer = undefined;
-      // Closes once idle: GOAWAY is a server's tool, a client just stops using the connection.
+      // Idle for long enough: no new requests go on it, and it closes (H3_NO_ERROR) once nothing is in flight.
       if (this.#users === 0) session.shutdown();
     }, this.settings.idleTimeout);
   }

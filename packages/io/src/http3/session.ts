@@ -156,12 +156,14 @@ export class H3Session implements StreamApplication, ExchangeHost, Http3Connecti
    * at once, so the client sends no new requests; after two RTTs (requests
    * in transit have arrived) the final GOAWAY with the first request not
    * processed; then, when the requests in flight are finished, CONNECTION_CLOSE
-   * with H3_NO_ERROR. Client: closes once its requests are finished.
+   * with H3_NO_ERROR. Client: takes no new requests and closes once those in
+   * flight are finished.
    */
   shutdown(): void {
-    if (this.#closeWhenIdle || this.#ended !== undefined) return;
+    if (this.#ended !== undefined) return;
+    if (this.role === "client") return this.#retire();
+    if (this.#retired) return;
     this.#retire();
-    if (this.role === "client") return this.#closeOnceIdle();
     this.attempt((h3) => h3.goaway(MAX_GOAWAY_ID));
     const gap = Math.max(MIN_GOAWAY_GAP_MS, 2 * this.#transport.rtt.smoothed);
     this.#goawayTimer = setTimeout(() => {
@@ -171,8 +173,10 @@ export class H3Session implements StreamApplication, ExchangeHost, Http3Connecti
     }, gap);
   }
 
-  /** Closes the connection with `errorCode` now (RFC 9114 §5.3); exchanges in flight fail. */
+  /** Closes the connection with `errorCode` now (RFC 9114 §5.3); exchanges in flight fail. A no-op once it is ending. */
   close(errorCode: number = H3ErrorCode.H3_NO_ERROR, reason = ""): void {
+    // Once the peer closed, what it sent is still read: closing here would stop that.
+    if (this.#ended !== undefined) return;
     this.attempt((h3) => h3.close(errorCode, reason));
   }
 
@@ -282,7 +286,7 @@ export class H3Session implements StreamApplication, ExchangeHost, Http3Connecti
         if (event.bidirectional) this.#streamsAvailable.wake();
         return;
       case "goaway":
-        // RFC 9114 §5.2: a client sends no new requests on this connection.
+        // RFC 9114 §5.2: a client sends no new requests on this connection, and closes it once those in flight are done.
         if (this.role === "client") this.#retire();
         return;
       default:
@@ -298,11 +302,13 @@ export class H3Session implements StreamApplication, ExchangeHost, Http3Connecti
 
   // ---- lifecycle ----
 
+  /** No new requests from now on; a client also closes the connection once its requests are finished. */
   #retire(): void {
     if (this.#retired) return;
     this.#retired = true;
     this.#streamsAvailable.wake();
     this.hooks.onRetired?.();
+    if (this.role === "client") this.#closeOnceIdle();
   }
 
   #closeOnceIdle(): void {
