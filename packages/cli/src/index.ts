@@ -8,13 +8,14 @@
  */
 import { ExitStatus, UsageError, parseCommandArgs, type Command, type CommandGroup, type Terminal } from "./command.js";
 import { certCommand } from "./commands/cert.js";
+import { demoCommand } from "./commands/demo.js";
 import { dnsCommands } from "./commands/dns.js";
 import { getCommand } from "./commands/get.js";
 import { serverCommand } from "./commands/server.js";
 
 export { ExitStatus, UsageError, type Command, type CommandGroup, type Terminal } from "./command.js";
 
-const commands: readonly (Command | CommandGroup)[] = [serverCommand, getCommand, certCommand, dnsCommands];
+const commands: readonly (Command | CommandGroup)[] = [serverCommand, getCommand, certCommand, dnsCommands, demoCommand];
 
 /** The help of a command table reached by `prefix` (`zquic`, `zquic dns`). */
 function overview(table: readonly (Command | CommandGroup)[], prefix: string): string {

@@ -199,3 +199,13 @@ describe("zquic cert, server (with Retry) and get on loopback", () => {
     expect(sha256(readFileSync(join(work, "r2", "deep.bin")))).toBe(sha256(files.get("nested/deep.bin")!));
   });
 });
+
+describe("zquic demo", () => {
+  it("runs a server and both protocols' downloads on loopback, checking every file", async () => {
+    const run = await zquic(["demo", "--megabytes", "2"], 120_000);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("every download arrived intact");
+    expect(run.stdout.match(/ ok$/gm)).toHaveLength(6);
+    expect(run.stdout).not.toContain("MISMATCH");
+  });
+});

@@ -29,14 +29,22 @@ Options:
   async run(args, terminal) {
     const out = required(args, "out");
     const hosts = list(args, "host", ["localhost", "127.0.0.1", "::1"]);
-    const [{ loadProvider }, { generateSelfSigned }] = await Promise.all([import("@zquic/crypto"), import("@zquic/tls")]);
-    const provider = await loadProvider();
-    const now = Date.now();
-    const generated = generateSelfSigned({ keyType: "p256", hosts, notBefore: now - DAY_MS, notAfter: now + VALIDITY_DAYS * DAY_MS, provider, random: provider.random });
-    await mkdir(out, { recursive: true });
-    await writeFile(join(out, "cert.pem"), generated.certificatePem);
-    await writeFile(join(out, "priv.key"), generated.privateKeyPem, { mode: 0o600 });
-    terminal.out(`wrote ${join(out, "cert.pem")} and ${join(out, "priv.key")} for ${hosts.join(", ")}`);
+    const written = await writeCertificate(out, hosts);
+    terminal.out(`wrote ${written.certFile} and ${written.keyFile} for ${hosts.join(", ")}`);
     return ExitStatus.ok;
   },
 };
+
+/** Writes a self-signed P-256 `cert.pem` and `priv.key` (owner-only) for `hosts` into `out`. */
+export async function writeCertificate(out: string, hosts: readonly string[]): Promise<{ certFile: string; keyFile: string }> {
+  const [{ loadProvider }, { generateSelfSigned }] = await Promise.all([import("@zquic/crypto"), import("@zquic/tls")]);
+  const provider = await loadProvider();
+  const now = Date.now();
+  const generated = generateSelfSigned({ keyType: "p256", hosts, notBefore: now - DAY_MS, notAfter: now + VALIDITY_DAYS * DAY_MS, provider, random: provider.random });
+  await mkdir(out, { recursive: true });
+  const certFile = join(out, "cert.pem");
+  const keyFile = join(out, "priv.key");
+  await writeFile(certFile, generated.certificatePem);
+  await writeFile(keyFile, generated.privateKeyPem, { mode: 0o600 });
+  return { certFile, keyFile };
+}
