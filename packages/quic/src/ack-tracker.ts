@@ -8,10 +8,27 @@ export interface AckPolicy {
   readonly immediate: boolean;
   /** Our max_ack_delay in ms (RFC 9000 §18.2). */
   readonly maxAckDelay: number;
-  /** RFC 9000 §13.2.2: send an ACK after this many ack-eliciting packets (2 by default). */
+  /** RFC 9000 §13.2.2: send an ACK after this many ack-eliciting packets (2 by default)... */
   readonly ackElicitingThreshold: number;
+  /** ...or after up to this many when the peer sends many packets per round trip (see {@link ackElicitingThreshold}). */
+  readonly maxAckElicitingThreshold: number;
   /** RFC 9000 §13.2.3: how many ranges to remember; older ones are dropped. */
   readonly maxRanges: number;
+}
+
+/** While the threshold is above its minimum, at least this many ACKs go out per round trip. */
+const ACKS_PER_RTT = 4;
+
+/**
+ * RFC 9000 §13.2.2 leaves acknowledgment frequency to the receiver: every
+ * ACK costs both endpoints a packet, yet the sender's congestion window and
+ * loss detection feed on them. The threshold grows with the ack-eliciting
+ * packets the peer sent in the last round trip (its congestion window, as
+ * seen here), so that about {@link ACKS_PER_RTT} ACKs still go out per round
+ * trip; a peer with a small window keeps the policy's minimum.
+ */
+export function ackElicitingThreshold(policy: AckPolicy, packetsPerRtt: number): number {
+  return Math.min(policy.maxAckElicitingThreshold, Math.max(policy.ackElicitingThreshold, Math.floor(packetsPerRtt / ACKS_PER_RTT)));
 }
 
 /**
@@ -34,6 +51,10 @@ export class AckTracker {
   private newSinceLastAck = false;
   private readonly ecnCounts = { ect0: 0, ect1: 0, ce: 0 };
   private ecnSeen = false;
+  /** Ack-eliciting packets that arrived in the last complete round trip, and the one under way. */
+  private packetsPerRtt = 0;
+  private roundStart = 0;
+  private roundPackets = 0;
 
   constructor(readonly policy: AckPolicy) {}
 
@@ -42,8 +63,8 @@ export class AckTracker {
     return pn < this.minimumAccepted || this.received.has(pn);
   }
 
-  /** Records a packet that was decrypted and processed. */
-  onPacketReceived(pn: number, now: number, ackEliciting: boolean, ecn: Ecn = 0): void {
+  /** Records a packet that was decrypted and processed; `rtt` is the current smoothed RTT (ms). */
+  onPacketReceived(pn: number, now: number, ackEliciting: boolean, ecn: Ecn = 0, rtt = 0): void {
     const previousLargest = this.largestReceived;
     this.received.add(pn, pn + 1);
     if (this.received.count > this.policy.maxRanges) {
@@ -62,6 +83,7 @@ export class AckTracker {
       else this.ecnCounts.ce++;
     }
     if (!ackEliciting) return;
+    this.countArrival(now, rtt);
     this.unackedAckEliciting++;
     this.firstUnackedTime ??= now;
     // RFC 9000 §13.2.1: acknowledge immediately when out of order or CE-marked.
@@ -70,11 +92,22 @@ export class AckTracker {
       this.policy.immediate ||
       outOfOrder ||
       ecn === 3 ||
-      this.unackedAckEliciting >= this.policy.ackElicitingThreshold
+      this.unackedAckEliciting >= ackElicitingThreshold(this.policy, this.packetsPerRtt)
     ) {
       this.immediateAckDue = true;
     }
     if (pn > this.largestAckEliciting) this.largestAckEliciting = pn;
+  }
+
+  /** Counts an ack-eliciting arrival in the current round trip; a round that ended in silence counts as empty. */
+  private countArrival(now: number, rtt: number): void {
+    const elapsed = now - this.roundStart;
+    if (elapsed >= rtt) {
+      this.packetsPerRtt = elapsed < 2 * rtt ? this.roundPackets : 0;
+      this.roundStart = now;
+      this.roundPackets = 0;
+    }
+    this.roundPackets++;
   }
 
   /** True when there is anything to acknowledge at all. */

@@ -89,6 +89,11 @@ export class CidManager {
     };
   }
 
+  /** True when NEW_CONNECTION_ID or RETIRE_CONNECTION_ID frames are owed. */
+  get owesFrames(): boolean {
+    return this.newCidFrames.length > 0 || this.retiring.size > 0;
+  }
+
   /** NEW_CONNECTION_ID frames to send. */
   takeNewCidFrames(): NewConnectionIdFrame[] {
     return this.newCidFrames.length === 0 ? [] : this.newCidFrames.splice(0);
@@ -98,6 +103,11 @@ export class CidManager {
   newCidLost(frame: NewConnectionIdFrame): void {
     const issued = this.local.get(frame.sequenceNumber);
     if (issued !== undefined) this.newCidFrames.push(this.frameFor(issued));
+  }
+
+  /** True when the endpoint's routing table has changes to apply. */
+  get routingChanged(): boolean {
+    return this.routing.length > 0;
   }
 
   /** Changes the endpoint's routing table must apply. */

@@ -29,8 +29,14 @@ export interface TransportConfig {
   /** RFC 9000 §18.2: ack_delay_exponent and max_ack_delay we advertise. */
   readonly ackDelayExponent: number;
   readonly maxAckDelay: number;
-  /** RFC 9000 §13.2.2: ACK after this many ack-eliciting packets. */
+  /** RFC 9000 §13.2.2: ACK after this many ack-eliciting packets... */
   readonly ackElicitingThreshold: number;
+  /**
+   * ...or after up to this many when the peer sends many packets per round
+   * trip (about four ACKs per round trip still go out). Equal to
+   * `ackElicitingThreshold` turns the adaptation off.
+   */
+  readonly maxAckElicitingThreshold: number;
   /** ACK ranges remembered and sent per packet number space. */
   readonly maxAckRanges: number;
   /** active_connection_id_limit we advertise. */
@@ -73,6 +79,7 @@ export const DEFAULT_TRANSPORT_CONFIG: TransportConfig = {
   ackDelayExponent: 3,
   maxAckDelay: 25,
   ackElicitingThreshold: 2,
+  maxAckElicitingThreshold: 10,
   maxAckRanges: 64,
   activeConnectionIdLimit: 4,
   maxUdpPayloadSize: 1472,

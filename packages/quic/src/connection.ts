@@ -238,6 +238,7 @@ export class Connection {
       immediate,
       maxAckDelay: config.maxAckDelay,
       ackElicitingThreshold: config.ackElicitingThreshold,
+      maxAckElicitingThreshold: Math.max(config.ackElicitingThreshold, config.maxAckElicitingThreshold),
       maxRanges: config.maxAckRanges,
     });
     this.spaces = [
@@ -365,21 +366,16 @@ export class Connection {
     const state = this.lifecycle.state;
     if (state === "closed") return undefined;
     if (state === "closing" || state === "draining") return this.lifecycle.deadline;
-    let earliest = this.idle.deadline;
-    const consider = (time: number | undefined) => {
-      if (time !== undefined && (earliest === undefined || time < earliest)) earliest = time;
-    };
-    consider(this.recovery.lossDetectionDeadline(this.handshakeStatus()));
+    let earliest = earlier(this.idle.deadline, this.recovery.lossDetectionDeadline(this.handshakeStatus()));
     // An ACK that cannot be sent yet (no keys, or the anti-amplification limit) arms no timer.
     if (this.paths.active.amplificationAllowance >= MIN_SENDABLE) {
-      for (const space of this.spaces) if (this.canSendAck(space)) consider(space.ack.ackDeadline());
+      for (const space of this.spaces) if (this.canSendAck(space)) earliest = earlier(earliest, space.ack.ackDeadline());
     }
-    consider(this.pacingDeadline);
-    consider(this.paths.nextDeadline(this.currentPto()));
-    consider(this.oneRtt?.discardDeadline);
-    consider(this.zeroRttDiscardAt);
-    consider(this.keepAliveDeadline());
-    return earliest;
+    earliest = earlier(earliest, this.pacingDeadline);
+    if (this.paths.validating) earliest = earlier(earliest, this.paths.nextDeadline(this.currentPto()));
+    earliest = earlier(earliest, this.oneRtt?.discardDeadline);
+    earliest = earlier(earliest, this.zeroRttDiscardAt);
+    return earlier(earliest, this.keepAliveDeadline());
   }
 
   /** Tells the connection that time `now` has come. */
@@ -1049,6 +1045,11 @@ function encodeEarlyDataContext(config: TransportConfig): Uint8Array {
     config.activeConnectionIdLimit,
   ]) writer.varint(value);
   return writer.toBytes();
+}
+
+/** The earlier of two optional times. */
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || (b !== undefined && b < a) ? b : a;
 }
 
 /** The packet number space that carries a TLS encryption level. */

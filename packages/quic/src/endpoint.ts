@@ -6,6 +6,7 @@ import {
   TransportError,
   Writer,
   ZquicError,
+  equalBytes,
   isSupportedVersion,
   readInvariantHeader,
   readPacketHeader,
@@ -139,7 +140,8 @@ export class Endpoint {
   private readonly ticketKeys: TicketKeys | undefined;
   private readonly antiReplay: AntiReplay | undefined;
   private resetBudget = { tokens: 0, updatedAt: 0 };
-  private transmitCursor = 0;
+  /** The route used last (see {@link route}). */
+  private lastRoute: { readonly cid: Uint8Array; readonly key: string; readonly connection: Connection } | undefined;
 
   constructor(private readonly options: EndpointOptions) {
     this.cidLength = options.cidLength ?? 8;
@@ -201,13 +203,37 @@ export class Endpoint {
 
   /** Applies a connection's CID changes to the routing table. */
   private syncRoutes(connection: Connection): void {
-    for (const change of connection.cids.takeRoutingChanges()) {
-      const key = toHex(change.cid);
-      if (change.type === "add") this.routes.set(key, connection);
-      else if (this.routes.get(key) === connection) this.routes.delete(key);
+    if (connection.cids.routingChanged) {
+      for (const change of connection.cids.takeRoutingChanges()) {
+        const key = toHex(change.cid);
+        if (change.type === "add") this.routes.set(key, connection);
+        else if (this.routes.get(key) === connection) this.forgetRoute(key);
+      }
     }
     if (connection.isClosed) this.forget(connection);
-    else if (connection.handshake.confirmed) this.dropInitialRoute(connection);
+    else if (connection.handshake.confirmed && this.initialRouteOf.size > 0) this.dropInitialRoute(connection);
+  }
+
+  private forgetRoute(key: string): void {
+    this.routes.delete(key);
+    if (this.lastRoute?.key === key) this.lastRoute = undefined;
+  }
+
+  /**
+   * The connection a Destination Connection ID routes to. The last route used
+   * is remembered by its bytes, so a run of datagrams for one connection skips
+   * building the table's key.
+   */
+  private route(dcid: Uint8Array, long: boolean): Connection | undefined {
+    const last = this.lastRoute;
+    if (last !== undefined && equalBytes(last.cid, dcid)) return last.connection;
+    const key = toHex(dcid);
+    const connection = this.routes.get(key);
+    if (connection !== undefined) {
+      this.lastRoute = { cid: dcid.slice(), key, connection };
+      return connection;
+    }
+    return long ? this.initialRoutes.get(key) : undefined;
   }
 
   private dropInitialRoute(connection: Connection): void {
@@ -221,8 +247,9 @@ export class Endpoint {
     this.connections.delete(connection);
     for (const issued of connection.cids.localCids()) {
       const key = toHex(issued.cid);
-      if (this.routes.get(key) === connection) this.routes.delete(key);
+      if (this.routes.get(key) === connection) this.forgetRoute(key);
     }
+    if (this.lastRoute?.connection === connection) this.lastRoute = undefined;
     this.dropInitialRoute(connection);
   }
 
@@ -239,8 +266,7 @@ export class Endpoint {
     } catch {
       return;
     }
-    const key = toHex(header.dcid);
-    const connection = this.routes.get(key) ?? (header.form === "long" ? this.initialRoutes.get(key) : undefined);
+    const connection = this.route(header.dcid, header.form === "long");
     if (connection !== undefined) {
       connection.handleDatagram(now, datagram, path, ecn);
       this.syncRoutes(connection);
@@ -447,14 +473,12 @@ export class Endpoint {
   pollTransmit(now: number): Transmit | null {
     const response = this.responses.shift();
     if (response !== undefined) return response;
-    const connections = [...this.connections];
-    for (let i = 0; i < connections.length; i++) {
-      const index = (this.transmitCursor + i) % connections.length;
-      const connection = connections[index]!;
+    for (const connection of this.connections) {
       const transmit = connection.pollTransmit(now);
       this.syncRoutes(connection);
       if (transmit !== null) {
-        this.transmitCursor = index + 1;
+        // Round robin: a connection that sent goes to the back of the line (the set's order).
+        if (this.connections.size > 1 && this.connections.delete(connection)) this.connections.add(connection);
         return transmit;
       }
     }

@@ -28,12 +28,17 @@ export class SendCredit {
     return true;
   }
 
+  /** True when blocked at a limit not reported yet (see {@link takeBlocked}). */
+  get blockedUnreported(): boolean {
+    return this.available === 0 && this.blockedReportedAt !== this.limit;
+  }
+
   /**
    * RFC 9000 §4.1: when blocked, a DATA_BLOCKED / STREAM_DATA_BLOCKED frame
    * should tell the peer; returns the limit to report once per limit value.
    */
   takeBlocked(): number | undefined {
-    if (this.available > 0 || this.blockedReportedAt === this.limit) return undefined;
+    if (!this.blockedUnreported) return undefined;
     this.blockedReportedAt = this.limit;
     return this.limit;
   }
@@ -104,6 +109,11 @@ export class ReceiveWindow {
       this.advertised = next;
       this.pending = true;
     }
+  }
+
+  /** True when a raised limit still needs to reach the peer. */
+  get updatePending(): boolean {
+    return this.pending;
   }
 
   /** The new limit to send (MAX_DATA / MAX_STREAM_DATA), once. */

@@ -80,7 +80,7 @@ function lost(connection: Connection, frame: SentFrame): void {
       streams.afterSendUpdate(frame.streamId);
       return;
     case "stop_sending":
-      streams.get(frame.streamId)?.recv?.onStopLost();
+      streams.stopSendingLost(frame.streamId);
       return;
     case "max_data":
       streams.connectionRecv.updateLost(frame.maximum);

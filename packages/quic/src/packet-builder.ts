@@ -55,19 +55,30 @@ export function headerSize(fields: PacketHeaderFields, pnLength: number): number
 }
 
 /**
+ * The buffer datagrams are assembled in. Assembly is synchronous and a
+ * finished datagram is copied out, so one buffer serves every connection: a
+ * datagram costs one allocation of its exact size, and an attempt that finds
+ * nothing to send costs none.
+ */
+const assembly = new Writer(2048);
+/** Which builder owns {@link assembly}: the one created last. */
+let assemblyOwner = 0;
+
+/**
  * Assembles one UDP datagram: packets are written straight into one buffer
- * (RFC 9000 §12.2 coalescing), padded as needed, and protected in place, so a
- * datagram costs one allocation whatever it holds.
+ * (RFC 9000 §12.2 coalescing), padded as needed, protected in place, and
+ * copied out. Only the builder created last may be used.
  */
 export class DatagramBuilder {
   private readonly writer: Writer;
   private readonly drafts: Draft[] = [];
+  private readonly owner = ++assemblyOwner;
 
   constructor(
     /** The most bytes the datagram may have. */
     readonly budget: number,
   ) {
-    this.writer = new Writer(budget + 64);
+    this.writer = assembly.reset();
   }
 
   /** Bytes the datagram has so far, the open packet's tag included. */
@@ -134,7 +145,12 @@ export class DatagramBuilder {
   /** The writer, for frames whose payload is copied in directly (STREAM, CRYPTO, DATAGRAM). */
   payloadWriter(draft: Draft): Writer {
     if (this.drafts.at(-1) !== draft) throw new Error("only the open packet takes frames");
+    this.checkOwner();
     return this.writer;
+  }
+
+  private checkOwner(): void {
+    if (this.owner !== assemblyOwner) throw new Error("a datagram builder was used after another one started");
   }
 
   /** Writes a whole frame if it fits; `record` is what acknowledgment or loss must reach. */
@@ -168,11 +184,12 @@ export class DatagramBuilder {
    * Finishes the datagram: pads the last packet so the datagram reaches
    * `minimumSize` (capped by the budget), fills in Length fields and protects
    * every packet. `inspect` sees each packet's plaintext payload first (for
-   * logs). Returns the datagram bytes.
+   * logs). Returns the datagram bytes, in an array of their own.
    */
   seal(minimumSize: number, inspect?: (draft: Draft, payload: Uint8Array) => void): Uint8Array {
     const last = this.drafts.at(-1);
     if (last === undefined) return new Uint8Array(0);
+    this.checkOwner();
     this.pad(last, Math.min(minimumSize, this.budget) - this.size);
     this.closeLast();
     const buffer = this.writer.buffer;
@@ -182,7 +199,7 @@ export class DatagramBuilder {
       inspect?.(draft, buffer.subarray(draft.payloadStart, packetEnd - AEAD_TAG_LENGTH));
       protectInPlace(draft.keys, buffer, draft.packetStart, draft.payloadStart, packetEnd - AEAD_TAG_LENGTH, draft.pn);
     });
-    return buffer.subarray(0, this.writer.length);
+    return buffer.slice(0, this.writer.length);
   }
 
   /** The size of `draft` once sealed. */

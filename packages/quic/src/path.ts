@@ -20,6 +20,8 @@ export class Path implements NetworkPath {
   challenge: { data: Uint8Array; sentAt: number | undefined; deadline: number } | undefined;
   /** PATH_RESPONSEs owed on this path (RFC 9000 §8.2.2: sent on the path the challenge came from). */
   readonly responses: Uint8Array[] = [];
+  /** The four-tuple alone, as datagrams sent on this path carry it. */
+  readonly addresses: NetworkPath;
 
   constructor(
     readonly local: SocketAddress,
@@ -29,6 +31,7 @@ export class Path implements NetworkPath {
     private readonly amplificationLimited: boolean,
   ) {
     this.validated = validated;
+    this.addresses = { local, remote };
   }
 
   /** How many more bytes may be sent on this path now (RFC 9000 §8.1). */
@@ -136,6 +139,14 @@ export class PathManager {
     return { activeFailed: true, revertedTo: undefined };
   }
 
+  /** True while some path has a PATH_CHALLENGE outstanding. */
+  get validating(): boolean {
+    if (this.active.challenge !== undefined) return true;
+    if (this.probed.size === 0) return false;
+    for (const path of this.probed.values()) if (path.challenge !== undefined) return true;
+    return false;
+  }
+
   /** The earliest validation deadline or challenge resend, for the connection's timer. */
   nextDeadline(resendInterval: number): number | undefined {
     let earliest: number | undefined;
@@ -146,6 +157,11 @@ export class PathManager {
       for (const time of [challenge.deadline, resend]) if (time !== undefined && (earliest === undefined || time < earliest)) earliest = time;
     }
     return earliest;
+  }
+
+  /** True while paths other than the active one are known (being probed, or probing us). */
+  get probing(): boolean {
+    return this.probed.size > 0;
   }
 
   /** Paths with something to send besides the active one (probes and responses). */

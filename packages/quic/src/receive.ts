@@ -166,7 +166,7 @@ function processPacket(connection: Connection, now: number, datagram: Uint8Array
     if (connection.lifecycle.state !== "open") break;
   }
   if (connection.lifecycle.state === "closed") return false;
-  space.ack.onPacketReceived(pn, now, isAckElicitingPacket(frames), ecn);
+  space.ack.onPacketReceived(pn, now, isAckElicitingPacket(frames), ecn, connection.recovery.rtt.smoothedRtt);
 
   if (connection.role === "server" && header.packetType === "handshake") {
     // RFC 9000 §8.1: a Handshake packet proves the client's address; RFC 9001 §4.9.1: Initial keys go.

@@ -34,9 +34,11 @@ const CONTROL_FRAME_ROOM = 24;
  */
 export function transmitDatagram(connection: Connection, now: number): Transmit | null {
   if (connection.lifecycle.state === "closing") return transmitClose(connection);
-  for (const path of connection.paths.pathsWithProbes(now, connection.currentPto())) {
-    const probe = transmitPathProbe(connection, path, now);
-    if (probe !== null) return probe;
+  if (connection.paths.probing) {
+    for (const path of connection.paths.pathsWithProbes(now, connection.currentPto())) {
+      const probe = transmitPathProbe(connection, path, now);
+      if (probe !== null) return probe;
+    }
   }
   const path = connection.paths.active;
   const budget = Math.min(connection.maxDatagramSize, path.amplificationAllowance);
@@ -44,12 +46,11 @@ export function transmitDatagram(connection: Connection, now: number): Transmit 
   const limits = sendingLimits(connection, now);
   const mtuProbe = transmitMtuProbe(connection, path, now, limits);
   if (mtuProbe !== null) return mtuProbe;
+  // RFC 9002 §7, §7.7: ack-eliciting packets wait for the pacer and for room in the window for the whole datagram.
+  // A sliver of window is left for the next acknowledgment to widen rather than filled with a small packet, which costs as much as a full one.
+  const windowOpen = limits.congestionRoom >= budget && !limits.paced;
   const builder = new DatagramBuilder(budget);
-  for (const space of connection.spaces) {
-    const before = builder.size;
-    const draft = buildPacket(connection, builder, space, now, limits, path);
-    if (draft?.ackEliciting) limits.congestionRoom -= builder.size - before;
-  }
+  for (const space of connection.spaces) buildPacket(connection, builder, space, now, windowOpen, path);
   const drafts = builder.packets;
   // RFC 9002 §7.8: with window to spare and nothing to send, the sender is application-limited.
   connection.recovery.applicationLimited = drafts.every((draft) => !draft.ackEliciting) && !limits.paced && limits.congestionRoom >= connection.maxDatagramSize;
@@ -59,8 +60,9 @@ export function transmitDatagram(connection: Connection, now: number): Transmit 
 
 /** How much the congestion controller and the pacer allow now (RFC 9002 §7, §7.7). */
 interface SendingLimits {
-  congestionRoom: number;
-  paced: boolean;
+  /** Bytes the congestion window still allows in flight. */
+  readonly congestionRoom: number;
+  readonly paced: boolean;
 }
 
 function sendingLimits(connection: Connection, now: number): SendingLimits {
@@ -114,23 +116,37 @@ function openPacket(connection: Connection, builder: DatagramBuilder, space: Pac
   return builder.open(space, sending.keys, sending.generation, fields, space.nextPn, pnLength, CONTROL_FRAME_ROOM);
 }
 
-function buildPacket(connection: Connection, builder: DatagramBuilder, space: PacketSpaceState, now: number, limits: SendingLimits, path: Path): Draft | undefined {
+function buildPacket(connection: Connection, builder: DatagramBuilder, space: PacketSpaceState, now: number, windowOpen: boolean, path: Path): Draft | undefined {
+  const ackDue = space.ack.ackDue(now);
+  // RFC 9002 §7.5: probes are sent whatever the window and the pacer say.
+  const eliciting = (space.probesOwed > 0 || windowOpen) && owesAckEliciting(connection, space, path);
+  if (!eliciting && !ackDue) return undefined;
   const draft = openPacket(connection, builder, space);
   if (draft === undefined) return undefined;
-  const ackDue = space.ack.ackDue(now);
+  // RFC 9000 §13.2.1: an ACK that is not due yet rides along in a packet that is sent anyway.
   if (space.ack.hasUnacknowledged && draft.kind !== "0RTT") writeAck(connection, builder, draft, now);
-  const probing = space.probesOwed > 0;
-  // RFC 9002 §7: ack-eliciting packets wait for the congestion window and the pacer, probes excepted.
-  if (probing || (limits.congestionRoom > 0 && !limits.paced)) {
+  if (eliciting) {
     writeCrypto(builder, draft);
-    if (space.id === PacketSpace.Application) writeApplicationFrames(connection, builder, draft, path, probing ? draft.room : Math.min(draft.room, limits.congestionRoom));
-    if ((probing || connection.owed.ping) && !draft.ackEliciting && builder.put(draft, { type: "ping" })) connection.owed.ping = false;
+    if (space.id === PacketSpace.Application) writeApplicationFrames(connection, builder, draft, path);
+    if ((space.probesOwed > 0 || connection.owed.ping) && !draft.ackEliciting && builder.put(draft, { type: "ping" })) connection.owed.ping = false;
   }
   if (!draft.ackEliciting && !(draft.hasAck && ackDue)) {
     builder.abandon(draft);
     return undefined;
   }
   return draft;
+}
+
+/**
+ * True when a packet of `space` may carry an ack-eliciting frame: a probe or
+ * PING, CRYPTO data, or what an {@link APPLICATION_FRAMES} source owes. A
+ * packet is assembled only when this holds or an ACK is due.
+ */
+function owesAckEliciting(connection: Connection, space: PacketSpaceState, path: Path): boolean {
+  if (space.probesOwed > 0 || connection.owed.ping || space.cryptoSend.hasPending()) return true;
+  if (space.id !== PacketSpace.Application) return false;
+  for (const source of APPLICATION_FRAMES) if (source.owes(connection, path)) return true;
+  return false;
 }
 
 /** RFC 9000 §13.2: an ACK frame, with as many ranges as fit in a quarter of the packet. */
@@ -146,11 +162,9 @@ function writeAck(connection: Connection, builder: DatagramBuilder, draft: Draft
   }
 }
 
-/** A frame whose payload is copied straight from a buffer: STREAM, CRYPTO, DATAGRAM. */
-function putData(builder: DatagramBuilder, draft: Draft, headerSize: number, writeHeader: (writer: ReturnType<DatagramBuilder["payloadWriter"]>) => void, data: Uint8Array, record?: SentFrame): void {
-  const writer = builder.payloadWriter(draft);
-  writeHeader(writer);
-  writer.bytes(data);
+/** The payload of a STREAM, CRYPTO or DATAGRAM frame whose header of `headerSize` bytes was just written: copied straight in. */
+function putPayload(builder: DatagramBuilder, draft: Draft, headerSize: number, data: Uint8Array, record?: SentFrame): void {
+  builder.payloadWriter(draft).bytes(data);
   draft.room -= headerSize + data.length;
   if (record !== undefined) draft.frames.push(record);
   draft.ackEliciting = true;
@@ -164,12 +178,8 @@ function writeCrypto(builder: DatagramBuilder, draft: Draft): void {
     const chunk = crypto.next(draft.room - cryptoFrameHeaderSize(crypto.end, draft.room));
     if (chunk === undefined) return;
     const length = chunk.data.length;
-    putData(builder, draft, cryptoFrameHeaderSize(chunk.offset, length), (w) => writeCryptoFrameHeader(w, chunk.offset, length), chunk.data, {
-      kind: "crypto",
-      space: draft.space.id,
-      offset: chunk.offset,
-      length,
-    });
+    writeCryptoFrameHeader(builder.payloadWriter(draft), chunk.offset, length);
+    putPayload(builder, draft, cryptoFrameHeaderSize(chunk.offset, length), chunk.data, { kind: "crypto", space: draft.space.id, offset: chunk.offset, length });
   }
 }
 
@@ -178,28 +188,68 @@ function putOwed(builder: DatagramBuilder, draft: Draft, frame: Frame, record: S
   if (!builder.put(draft, frame, record)) giveBack();
 }
 
+/** Something that may owe frames to 0-RTT and 1-RTT packets. */
+interface FrameSource {
+  /** May hold when nothing turns out to be sendable or to fit; never fails to hold while `write` would add a frame. */
+  readonly owes: (connection: Connection, path: Path) => boolean;
+  readonly write: (connection: Connection, builder: DatagramBuilder, draft: Draft, path: Path) => void;
+}
+
+/** What 0-RTT and 1-RTT packets carry besides ACK and CRYPTO frames, in the order they are written (DESIGN §3). */
+const APPLICATION_FRAMES: readonly FrameSource[] = [
+  { owes: (_, path) => path.responses.length > 0 || path.challenge !== undefined, write: writePathFrames },
+  { owes: (connection) => connection.handshake.handshakeDoneOwed && connection.role === "server", write: writeHandshakeDone },
+  { owes: (connection) => connection.owed.newTokens.length > 0, write: writeNewTokens },
+  { owes: (connection) => connection.cids.owesFrames, write: writeCidFrames },
+  { owes: (connection) => connection.streams.connectionRecv.updatePending, write: writeMaxData },
+  { owes: (connection) => connection.streams.owesControlFrames, write: writeStreamControlFrames },
+  { owes: (connection) => connection.datagrams.pending, write: writeDatagrams },
+  { owes: (connection) => connection.streams.hasSendable, write: writeStreams },
+  { owes: (connection) => connection.streams.owesDataBlocked, write: writeDataBlocked },
+];
+
 /** Control frames, datagrams and stream data in a 0-RTT or 1-RTT packet. */
-function writeApplicationFrames(connection: Connection, builder: DatagramBuilder, draft: Draft, path: Path, dataRoom: number): void {
-  const oneRtt = draft.kind === "1RTT";
-  const { streams, cids } = connection;
-  if (oneRtt) {
-    writePathFrames(connection, builder, draft, path);
-    if (connection.role === "server" && connection.handshake.handshakeDoneOwed && builder.put(draft, { type: "handshake_done" }, { kind: "handshake_done" })) {
-      connection.handshake.handshakeDoneOwed = false;
-    }
-    for (const token of connection.owed.newTokens.splice(0)) {
-      putOwed(builder, draft, { type: "new_token", token }, { kind: "new_token", token }, () => connection.owed.newTokens.push(token));
-    }
+function writeApplicationFrames(connection: Connection, builder: DatagramBuilder, draft: Draft, path: Path): void {
+  for (const source of APPLICATION_FRAMES) if (source.owes(connection, path)) source.write(connection, builder, draft, path);
+}
+
+/** RFC 9000 §19.20: HANDSHAKE_DONE, from a server in 1-RTT. */
+function writeHandshakeDone(connection: Connection, builder: DatagramBuilder, draft: Draft): void {
+  if (draft.kind === "1RTT" && builder.put(draft, { type: "handshake_done" }, { kind: "handshake_done" })) connection.handshake.handshakeDoneOwed = false;
+}
+
+/** RFC 9000 §19.7: NEW_TOKEN, in 1-RTT. */
+function writeNewTokens(connection: Connection, builder: DatagramBuilder, draft: Draft): void {
+  if (draft.kind !== "1RTT") return;
+  for (const token of connection.owed.newTokens.splice(0)) {
+    putOwed(builder, draft, { type: "new_token", token }, { kind: "new_token", token }, () => connection.owed.newTokens.push(token));
+  }
+}
+
+/** RFC 9000 §19.9: MAX_DATA. */
+function writeMaxData(connection: Connection, builder: DatagramBuilder, draft: Draft): void {
+  const window = connection.streams.connectionRecv;
+  const maximum = window.takeUpdate();
+  if (maximum !== undefined) putOwed(builder, draft, { type: "max_data", maximum }, { kind: "max_data", maximum }, () => window.updateLost(maximum));
+}
+
+/** RFC 9000 §19.15, §19.16: NEW_CONNECTION_ID, and RETIRE_CONNECTION_ID in 1-RTT packets. */
+function writeCidFrames(connection: Connection, builder: DatagramBuilder, draft: Draft): void {
+  const { cids } = connection;
+  if (draft.kind === "1RTT") {
     for (const sequenceNumber of cids.takeRetirements()) {
       putOwed(builder, draft, { type: "retire_connection_id", sequenceNumber }, { kind: "retire_connection_id", sequenceNumber }, () => cids.retirementLost(sequenceNumber));
     }
   }
   for (const frame of cids.takeNewCidFrames()) putOwed(builder, draft, frame, { kind: "new_connection_id", frame }, () => cids.newCidLost(frame));
-  const maxData = streams.connectionRecv.takeUpdate();
-  if (maxData !== undefined) {
-    putOwed(builder, draft, { type: "max_data", maximum: maxData }, { kind: "max_data", maximum: maxData }, () => streams.connectionRecv.updateLost(maxData));
-  }
-  for (const bidirectional of [true, false]) {
+}
+
+const STREAM_TYPES = [true, false] as const;
+
+/** MAX_STREAMS, STREAMS_BLOCKED, MAX_STREAM_DATA, STOP_SENDING (1-RTT only) and STREAM_DATA_BLOCKED (RFC 9000 §19.5–§19.14). */
+function writeStreamControlFrames(connection: Connection, builder: DatagramBuilder, draft: Draft): void {
+  const { streams } = connection;
+  for (const bidirectional of STREAM_TYPES) {
     const maximum = streams.takeMaxStreams(bidirectional);
     if (maximum !== undefined) {
       putOwed(builder, draft, { type: "max_streams", bidirectional, maximum }, { kind: "max_streams", bidirectional, maximum }, () => streams.maxStreamsLost(bidirectional, maximum));
@@ -210,20 +260,19 @@ function writeApplicationFrames(connection: Connection, builder: DatagramBuilder
   for (const [streamId, maximum] of streams.takeMaxStreamData()) {
     putOwed(builder, draft, { type: "max_stream_data", streamId, maximum }, { kind: "max_stream_data", streamId, maximum }, () => streams.maxStreamDataLost(streamId, maximum));
   }
-  if (oneRtt) {
+  if (draft.kind === "1RTT") {
     for (const [streamId, errorCode] of streams.takeStopSending()) {
-      putOwed(builder, draft, { type: "stop_sending", streamId, errorCode }, { kind: "stop_sending", streamId }, () => streams.get(streamId)?.recv?.onStopLost());
+      putOwed(builder, draft, { type: "stop_sending", streamId, errorCode }, { kind: "stop_sending", streamId }, () => streams.stopSendingLost(streamId));
     }
   }
   for (const [streamId, limit] of streams.takeStreamDataBlocked()) {
     builder.put(draft, { type: "stream_data_blocked", streamId, limit }, { kind: "stream_data_blocked", streamId, limit });
   }
-  writeDatagrams(connection, builder, draft);
-  writeStreams(connection, builder, draft, dataRoom);
 }
 
-/** RFC 9000 §8.2: PATH_RESPONSE and our PATH_CHALLENGE on the path the packet goes on. */
+/** RFC 9000 §8.2: PATH_RESPONSE and our PATH_CHALLENGE on the path the packet goes on, in 1-RTT. */
 function writePathFrames(connection: Connection, builder: DatagramBuilder, draft: Draft, path: Path): void {
+  if (draft.kind !== "1RTT") return;
   while (path.responses.length > 0 && draft.room > CONTROL_FRAME_ROOM) {
     builder.put(draft, { type: "path_response", data: path.responses.shift()! });
     draft.needsFullSize = true;
@@ -238,16 +287,15 @@ function writePathFrames(connection: Connection, builder: DatagramBuilder, draft
 /** RFC 9221 §5: DATAGRAM frames, never retransmitted. */
 function writeDatagrams(connection: Connection, builder: DatagramBuilder, draft: Draft): void {
   for (let data = connection.datagrams.takeFitting(draft.room); data !== undefined; data = connection.datagrams.takeFitting(draft.room)) {
-    const length = data.length;
-    putData(builder, draft, datagramFrameHeaderSize(length), (w) => writeDatagramFrameHeader(w, length), data);
+    writeDatagramFrameHeader(builder.payloadWriter(draft), data.length);
+    putPayload(builder, draft, datagramFrameHeaderSize(data.length), data);
   }
 }
 
 /** STREAM and RESET_STREAM frames in the scheduler's order (RFC 9000 §2.3), within flow control. */
-function writeStreams(connection: Connection, builder: DatagramBuilder, draft: Draft, dataRoom: number): void {
+function writeStreams(connection: Connection, builder: DatagramBuilder, draft: Draft): void {
   const { streams } = connection;
-  let budget = dataRoom;
-  while (draft.room > CONTROL_FRAME_ROOM && budget > CONTROL_FRAME_ROOM) {
+  while (draft.room > CONTROL_FRAME_ROOM) {
     const send = streams.nextSendable();
     if (send === undefined) break;
     const reset = send.takeReset();
@@ -259,26 +307,21 @@ function writeStreams(connection: Connection, builder: DatagramBuilder, draft: D
       }
       continue;
     }
-    const room = Math.min(draft.room, budget);
-    const chunk = send.nextChunk(room - streamFrameHeaderSize(send.id, send.buffer.end, room), streams.connectionSend.available);
+    const chunk = send.nextChunk(draft.room - streamFrameHeaderSize(send.id, send.buffer.end, draft.room), streams.connectionSend.available);
     if (chunk === undefined) break;
     const { offset, fin } = chunk;
     const length = chunk.data.length;
-    const before = draft.room;
-    putData(builder, draft, streamFrameHeaderSize(send.id, offset, length), (w) => writeStreamFrameHeader(w, send.id, offset, length, fin), chunk.data, {
-      kind: "stream",
-      streamId: send.id,
-      offset,
-      length,
-      fin,
-    });
-    budget -= before - draft.room;
+    writeStreamFrameHeader(builder.payloadWriter(draft), send.id, offset, length, fin);
+    putPayload(builder, draft, streamFrameHeaderSize(send.id, offset, length), chunk.data, { kind: "stream", streamId: send.id, offset, length, fin });
     streams.connectionSend.used += chunk.newBytes;
     streams.served(send);
   }
-  // RFC 9000 §4.1: tell the peer when its MAX_DATA holds data back.
-  const blocked = streams.blockedByConnection ? streams.connectionSend.takeBlocked() : undefined;
-  if (blocked !== undefined) builder.put(draft, { type: "data_blocked", limit: blocked }, { kind: "data_blocked", limit: blocked });
+}
+
+/** RFC 9000 §4.1, §19.12: DATA_BLOCKED when the peer's MAX_DATA holds data back, once per limit. */
+function writeDataBlocked(connection: Connection, builder: DatagramBuilder, draft: Draft): void {
+  const limit = connection.streams.connectionSend.takeBlocked();
+  if (limit !== undefined) builder.put(draft, { type: "data_blocked", limit }, { kind: "data_blocked", limit });
 }
 
 /**
@@ -321,7 +364,7 @@ function finish(connection: Connection, builder: DatagramBuilder, path: Path, no
       inFlight: draft.ackEliciting || draft.padded,
       info: { frames: draft.frames, keyGeneration: draft.keyGeneration },
       ecn,
-      ...(draft.mtuProbe !== undefined ? { isMtuProbe: true } : {}),
+      isMtuProbe: draft.mtuProbe !== undefined,
     });
     if (draft.hasAck) draft.space.ack.onAckSent();
     if (draft.ackEliciting) {
@@ -339,7 +382,7 @@ function finish(connection: Connection, builder: DatagramBuilder, path: Path, no
   if (!path.validated) path.bytesSent += data.length;
   connection.stats.bytesSent += data.length;
   connection.pacer.onSent(now, data.length, connection.recovery.congestion.window, connection.recovery.rtt.smoothedRtt);
-  return { data, path: { local: path.local, remote: path.remote }, ecn };
+  return { data, path: path.addresses, ecn };
 }
 
 /**
@@ -367,7 +410,7 @@ function transmitClose(connection: Connection): Transmit | null {
     if (draft.kind === "1RTT") connection.oneRtt!.writeKeys(draft.pn);
   }
   if (!path.validated) path.bytesSent += data.length;
-  return { data, path: { local: path.local, remote: path.remote } };
+  return { data, path: path.addresses };
 }
 
 /** RFC 8899 §4.1, RFC 9000 §14.4: a padded PING of the size being probed, once the handshake is confirmed. */

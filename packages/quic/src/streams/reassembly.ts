@@ -39,6 +39,12 @@ export class Reassembly {
     if (end > this.highest) this.highest = end;
     const start = Math.max(offset, this.readOffset);
     if (start >= end) return 0;
+    // In-order arrival: nothing is stored at or above `start`, so all of it is new.
+    if (start >= (this.received.end ?? start)) {
+      if (this.fragments.length >= this.maxFragments) return -1;
+      this.fragments.push({ offset: start, data: start === offset ? data : data.subarray(start - offset) });
+      return this.received.add(start, end);
+    }
     const gaps: { start: number; end: number }[] = [];
     for (let position = start; position < end; ) {
       const gap = this.received.firstGap(position, end);

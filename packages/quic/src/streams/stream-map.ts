@@ -96,6 +96,7 @@ export class StreamMap {
   private readonly active = new Set<number>();
   private readonly pendingMaxStreamData = new Set<number>();
   private readonly pendingStreamDataBlocked = new Set<number>();
+  private readonly pendingStopSending = new Set<number>();
 
   constructor(
     readonly role: Role,
@@ -350,6 +351,7 @@ export class StreamMap {
   stopSending(id: number, errorCode: number): void {
     const stream = this.must(id, "recv");
     stream.recv!.stopReading(errorCode);
+    if (stream.recv!.stop !== undefined) this.pendingStopSending.add(id);
     this.returnCredit(stream);
     this.maybeClose(stream);
   }
@@ -369,7 +371,7 @@ export class StreamMap {
     const consumed = recv.consumedOffset - before;
     if (consumed > 0) {
       recv.window.onConsumed(consumed, now, smoothedRtt);
-      if (recv.state === "recv") this.pendingMaxStreamData.add(id);
+      if (recv.state === "recv" && recv.window.updatePending) this.pendingMaxStreamData.add(id);
       this.returnCredit(stream, now, smoothedRtt);
     }
     this.maybeClose(stream);
@@ -408,6 +410,7 @@ export class StreamMap {
     this.streams.delete(stream.id);
     this.consumedByStream.delete(stream.id);
     this.pendingMaxStreamData.delete(stream.id);
+    this.pendingStopSending.delete(stream.id);
     this.events.push({ type: "stream_closed", streamId: stream.id });
     if (streamInitiator(stream.id) !== this.role) {
       const key = typeKey(isBidirectional(stream.id));
@@ -449,6 +452,16 @@ export class StreamMap {
       if (best === undefined || precedes(send, best)) best = send;
     }
     return best;
+  }
+
+  /** True when some stream may have a frame to send ({@link nextSendable} says which, if any). */
+  get hasSendable(): boolean {
+    return this.active.size > 0;
+  }
+
+  /** True when a DATA_BLOCKED frame is owed: connection-level flow control holds data back at a limit not reported yet. */
+  get owesDataBlocked(): boolean {
+    return this.connectionSend.blockedUnreported && this.blockedByConnection;
   }
 
   /** True when some stream has data that only connection-level flow control holds back (RFC 9000 §4.1). */
@@ -532,10 +545,32 @@ export class StreamMap {
 
   /** STOP_SENDING frames owed: `[streamId, errorCode]`. */
   *takeStopSending(): IterableIterator<[number, number]> {
-    for (const stream of this.streams.values()) {
-      const stop = stream.recv?.takeStop();
-      if (stop !== undefined) yield [stream.id, stop.errorCode];
+    for (const id of this.pendingStopSending) {
+      this.pendingStopSending.delete(id);
+      const stop = this.streams.get(id)?.recv?.takeStop();
+      if (stop !== undefined) yield [id, stop.errorCode];
     }
+  }
+
+  /** A STOP_SENDING was lost: it goes again unless the stream no longer needs it. */
+  stopSendingLost(id: number): void {
+    const recv = this.streams.get(id)?.recv;
+    if (recv === undefined) return;
+    recv.onStopLost();
+    this.pendingStopSending.add(id);
+  }
+
+  /** True when MAX_STREAMS, STREAMS_BLOCKED, MAX_STREAM_DATA, STREAM_DATA_BLOCKED or STOP_SENDING frames may be owed. */
+  get owesControlFrames(): boolean {
+    return (
+      this.maxStreamsPending.bidi ||
+      this.maxStreamsPending.uni ||
+      this.streamsBlockedPending.bidi !== undefined ||
+      this.streamsBlockedPending.uni !== undefined ||
+      this.pendingMaxStreamData.size > 0 ||
+      this.pendingStreamDataBlocked.size > 0 ||
+      this.pendingStopSending.size > 0
+    );
   }
 
   /** Iterates the open streams. */
