@@ -3,34 +3,42 @@
 // clock, a one-way latency, an optional bottleneck), with no simulator and no
 // test harness in the loop. Each received datagram is followed by a flush
 // (pollTransmit until null), as @zquic/io does, so ACK frequency is the
-// transport's own. Reports, per side: CPU µs per data packet and bytes
-// allocated per data packet; packets per ACK; and optionally a CPU profile.
+// transport's own. Reports, per side: CPU µs per data packet and JS heap
+// bytes allocated per data packet; packets per ACK; and optionally profiles.
 //
 // Run: npx tsc -b && node --expose-gc --max-semi-space-size=64 bench/per-packet.bench.mjs
 // Env: ZQUIC_BENCH_BYTES (default 32 MiB), ZQUIC_BENCH_RUNS (3),
+//      ZQUIC_BENCH_WARMUP (bytes moved before measuring, 8 MiB),
 //      ZQUIC_PIPE_LATENCY (one-way ms, 1), ZQUIC_PIPE_MBPS (bottleneck Mbit/s, 1000; 0 = none),
 //      ZQUIC_PIPE_QUEUE (bottleneck drop-tail queue in datagrams, 256),
-//      ZQUIC_BENCH_WARMUP (bytes moved before measuring, 8 MiB), ZQUIC_DIRECTION (download | upload), ZQUIC_PROFILE=1 for a CPU profile summary.
+//      ZQUIC_DIRECTION (download | upload),
+//      ZQUIC_PROFILE=1 for a CPU profile summary, ZQUIC_PROFILE=alloc for an allocation profile,
+//      ZQUIC_COMPARE=A,B to compare two builds of @zquic/quic (paths to their
+//      dist/index.js) in this one process: transfers alternate between them
+//      round by round (ZQUIC_BENCH_RUNS rounds, default 12, of ZQUIC_BENCH_BYTES,
+//      default 4 MiB), so load elsewhere on the machine hits both alike.
 import { Session } from "node:inspector/promises";
+import { createRequire } from "node:module";
 import { getHeapStatistics, GCProfiler } from "node:v8";
 import { loadProvider } from "@zquic/crypto";
+import { Endpoint } from "@zquic/quic";
 import { generateSelfSigned, insecureVerifier } from "@zquic/tls";
 import { machine } from "./lib.mjs";
 
-const SIZE = Number(process.env.ZQUIC_BENCH_BYTES ?? 32 << 20);
-const RUNS = Number(process.env.ZQUIC_BENCH_RUNS ?? 3);
+const COMPARE = process.env.ZQUIC_COMPARE?.split(",");
+const SIZE = Number(process.env.ZQUIC_BENCH_BYTES ?? (COMPARE ? 4 << 20 : 32 << 20));
+const RUNS = Number(process.env.ZQUIC_BENCH_RUNS ?? (COMPARE ? 12 : 3));
 const WARMUP = Number(process.env.ZQUIC_BENCH_WARMUP ?? 8 << 20);
 const LATENCY = Number(process.env.ZQUIC_PIPE_LATENCY ?? 1);
 const MBPS = Number(process.env.ZQUIC_PIPE_MBPS ?? 1000);
 const QUEUE = Number(process.env.ZQUIC_PIPE_QUEUE ?? 256);
 const DOWNLOAD = (process.env.ZQUIC_DIRECTION ?? "download") === "download";
-const PROFILE = process.env.ZQUIC_PROFILE === "1";
+const PROFILE = process.env.ZQUIC_PROFILE;
 
 const provider = await loadProvider("native");
-// ZQUIC_QUIC_MODULE: another build of @zquic/quic (a path to its dist/index.js), to compare two builds run by run.
-const { Endpoint } = await import(process.env.ZQUIC_QUIC_MODULE ?? "@zquic/quic");
+const thisBuild = { Endpoint, provider };
 
-/** A deterministic random source, so runs repeat (CIDs, tokens, key shares' seeds). */
+/** A deterministic random source, so runs repeat (CIDs, tokens, key shares). */
 function seededRandom(seed) {
   let x = seed >>> 0 || 1;
   return (n) => {
@@ -66,14 +74,12 @@ class Lane {
   head = 0;
   /** When the bottleneck finishes serializing what it holds. */
   busyUntil = 0;
-  dropped = 0;
 
   push(now, transmit) {
     let departs = now;
     if (MBPS > 0) {
       const waiting = this.queue.length - this.head;
       if (waiting > QUEUE && this.queue[this.queue.length - 1 - QUEUE].at - LATENCY > now) {
-        this.dropped++;
         return;
       }
       departs = Math.max(now, this.busyUntil) + (transmit.data.length * 8) / (MBPS * 1000);
@@ -109,8 +115,8 @@ class Side {
   }
 }
 
-/** The pair of endpoints, the pipe between them and the measurement hooks. */
-function createPair(seed) {
+/** The pair of endpoints (of a build's `Endpoint` class and crypto provider), the pipe between them and the measurement hooks. */
+function createPair(seed, { Endpoint, provider }) {
   const server = new Endpoint({
     provider,
     random: seededRandom(seed),
@@ -129,9 +135,9 @@ function createPair(seed) {
   /** Runs `work` on `side`, charging its CPU time (or, in heap mode, its heap growth) to that side. */
   const charge = (side, work) => {
     if (heapPerCall) {
-      const before = getHeapStatistics().used_heap_size;
+      const before = allocated();
       const result = work();
-      side.heap += getHeapStatistics().used_heap_size - before;
+      side.heap += allocated() - before;
       side.calls++;
       return result;
     }
@@ -232,10 +238,6 @@ function createPair(seed) {
   const dataPackets = () => sender.stats.packetsSent["1RTT"];
   const ackPackets = () => receiver.stats.packetsSent["1RTT"];
   return {
-    sides: { sender: senderSide, receiver: receiverSide },
-    sender,
-    receiver,
-    lanes: [toServer, toClient],
     dataPackets,
     ackPackets,
     get now() {
@@ -260,8 +262,6 @@ function createPair(seed) {
         virtualMs: now - before.at,
         cwnd: sender.recovery.congestion.window,
         srtt: sender.recovery.rtt.smoothedRtt,
-        dropped: toServer.dropped + toClient.dropped,
-        bytesPerPacket: bytes / (dataPackets() - before.data),
         senderCpu: senderSide.cpu,
         receiverCpu: receiverSide.cpu,
         senderCalls: senderSide.calls,
@@ -274,7 +274,7 @@ function createPair(seed) {
   };
 }
 
-/** µs of CPU one `process.cpuUsage()` pair costs, subtracted from the per-call charges. */
+/** µs of CPU one `process.cpuUsage()` pair costs (the fastest of ten batches), subtracted from the per-call charges. */
 function cpuUsageCost() {
   let best = Infinity;
   for (let batch = 0; batch < 10; batch++) {
@@ -287,83 +287,151 @@ function cpuUsageCost() {
   return best;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const range = (xs) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
-
-console.log(`\n## per-packet transport cost (in-memory pipe, ${DOWNLOAD ? "download" : "upload"}, ${SIZE >> 20} MiB, ${RUNS} runs, one-way ${LATENCY} ms${MBPS > 0 ? `, ${MBPS} Mbit/s bottleneck, queue ${QUEUE}` : ", no bottleneck"})\n${machine()}`);
-
-const rows = [];
-for (let run = 0; run < RUNS; run++) {
-  const pair = createPair(100 + run);
-  pair.move(WARMUP); // warm-up: JIT, windows opened
-  rows.push(pair.move(SIZE, { measure: true }));
-}
-const overhead = cpuUsageCost();
-const perPacket = (r, key) => r[key] / r.data;
-// Each charged call also paid for one process.cpuUsage() pair; that is taken out.
-const sideCost = (r, side) => (r[`${side}Cpu`] - overhead * r[`${side}Calls`]) / r.data;
-const table = {
-  "sender CPU µs / data packet": rows.map((r) => sideCost(r, "sender")),
-  "receiver CPU µs / data packet": rows.map((r) => sideCost(r, "receiver")),
-  "whole process CPU µs / data packet": rows.map((r) => perPacket(r, "totalCpu")),
-  "CPU ms per MiB (whole process)": rows.map((r) => r.totalCpu / 1000 / (SIZE / (1 << 20))),
-  "data packets per ACK-carrying packet": rows.map((r) => r.data / r.acks),
-  "data packets": rows.map((r) => r.data),
-  "packets lost": rows.map((r) => r.lost),
-  "virtual ms": rows.map((r) => r.virtualMs),
-  "payload bytes per data packet": rows.map((r) => r.bytesPerPacket),
-  "final cwnd (packets of 1452)": rows.map((r) => r.cwnd / 1452),
-  "final smoothed RTT ms": rows.map((r) => r.srtt),
-  "datagrams dropped by the pipe (all runs)": rows.map((r) => r.dropped),
-};
-console.table(Object.fromEntries(Object.entries(table).map(([k, xs]) => [k, { median: Number(median(xs).toFixed(2)), range: range(xs) }])));
-console.log(`(per-side figures exclude the driver's process.cpuUsage() pairs, ${overhead.toFixed(2)} µs each, ${(median(rows.map((r) => (r.senderCalls + r.receiverCalls) / r.data))).toFixed(1)} per data packet; the whole-process figure includes them and the driver)`);
-
 /**
- * Bytes allocated per data packet, per side: heap growth around every call
- * into each endpoint over bursts during which no GC ran (v8.GCProfiler says).
- * Needs --expose-gc and a young generation large enough for a burst
- * (--max-semi-space-size=64).
+ * Bytes in use on the JS heap. Typed arrays over 64 bytes keep their data
+ * outside it, where V8 accounts for it too lazily to measure per call; those
+ * backing stores are not counted.
  */
-function allocationPerPacket() {
-  if (typeof globalThis.gc !== "function") return undefined;
-  // What the two getHeapStatistics() calls around a charged call allocate themselves.
-  globalThis.gc();
+function allocated() {
+  return getHeapStatistics().used_heap_size;
+}
+
+/** What the two allocated() calls around a charged call allocate themselves. */
+function heapProbeCost() {
   let probe = 0;
   for (let i = 0; i < 1000; i++) {
-    const before = getHeapStatistics().used_heap_size;
-    probe += getHeapStatistics().used_heap_size - before;
+    const before = allocated();
+    probe += allocated() - before;
   }
-  const heapProbeCost = probe / 1000;
-  const pair = createPair(200);
-  pair.move(8 << 20);
+  return probe / 1000;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const range = (xs) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
+const callCost = cpuUsageCost();
+const probeCost = heapProbeCost();
+/** CPU µs per data packet charged to `side`, less the driver's process.cpuUsage() pairs. */
+const sideCost = (r, side) => (r[`${side}Cpu`] - callCost * r[`${side}Calls`]) / r.data;
+const setting = `in-memory pipe, ${DOWNLOAD ? "download" : "upload"}, one-way ${LATENCY} ms${MBPS > 0 ? `, ${MBPS} Mbit/s bottleneck, queue ${QUEUE}` : ", no bottleneck"}`;
+
+/**
+ * Bytes allocated per data packet on the JS heap, per side: growth around
+ * every call into each endpoint over a 1 MiB burst during which no GC ran (v8.GCProfiler
+ * says); undefined when a GC did run. Needs --expose-gc and a young generation
+ * large enough for a burst (--max-semi-space-size=64).
+ */
+async function allocationBurst(pair) {
+  globalThis.gc();
+  // Let the GC's background work finish before the burst.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const profiler = new GCProfiler();
+  profiler.start();
+  const result = pair.move(1 << 20, { heap: true });
+  if (profiler.stop().statistics.length > 0) return undefined;
+  const net = (side) => (result[`${side}Heap`] - probeCost * result[`${side}Calls`]) / result.data;
+  return { sender: net("sender"), receiver: net("receiver") };
+}
+
+/** Transfers of SIZE bytes on fresh pairs, then GC-free bursts for allocation. */
+async function report() {
+  console.log(`\n## per-packet transport cost (${setting}, ${SIZE >> 20} MiB, ${RUNS} runs)\n${machine()}`);
+  const rows = [];
+  for (let run = 0; run < RUNS; run++) {
+    const pair = createPair(100 + run, thisBuild);
+    pair.move(WARMUP); // JIT, windows opened
+    rows.push(pair.move(SIZE, { measure: true }));
+  }
+  const table = {
+    "sender CPU µs / data packet": rows.map((r) => sideCost(r, "sender")),
+    "receiver CPU µs / data packet": rows.map((r) => sideCost(r, "receiver")),
+    "whole process CPU µs / data packet": rows.map((r) => r.totalCpu / r.data),
+    "CPU ms per MiB (whole process)": rows.map((r) => r.totalCpu / 1000 / (SIZE / (1 << 20))),
+    "data packets per ACK-carrying packet": rows.map((r) => r.data / r.acks),
+    "data packets": rows.map((r) => r.data),
+    "payload bytes per data packet": rows.map((r) => SIZE / r.data),
+    "packets lost": rows.map((r) => r.lost),
+    "virtual ms": rows.map((r) => r.virtualMs),
+    "final cwnd (packets of 1452)": rows.map((r) => r.cwnd / 1452),
+    "final smoothed RTT ms": rows.map((r) => r.srtt),
+  };
+  console.table(Object.fromEntries(Object.entries(table).map(([k, xs]) => [k, { median: Number(median(xs).toFixed(2)), range: range(xs) }])));
+  console.log(
+    `(per-side figures exclude the driver's process.cpuUsage() pairs, ${callCost.toFixed(2)} µs each, ${median(rows.map((r) => (r.senderCalls + r.receiverCalls) / r.data)).toFixed(1)} per data packet; the whole-process figure includes them and the driver)`,
+  );
+  if (typeof globalThis.gc !== "function") {
+    console.log("bytes allocated per data packet: run with --expose-gc to measure");
+    return;
+  }
+  const pair = createPair(200, thisBuild);
+  pair.move(WARMUP);
   const samples = [];
   for (let attempt = 0; attempt < 12 && samples.length < 5; attempt++) {
-    globalThis.gc();
-    const profiler = new GCProfiler();
-    profiler.start();
-    const result = pair.move(1 << 20, { heap: true });
-    const gcs = profiler.stop().statistics.length;
-    const net = (side) => (result[`${side}Heap`] - heapProbeCost * result[`${side}Calls`]) / result.data;
-    if (gcs === 0) samples.push({ sender: net("sender"), receiver: net("receiver") });
+    const sample = await allocationBurst(pair);
+    if (sample !== undefined) samples.push(sample);
   }
-  if (samples.length === 0) return null;
-  return { sender: median(samples.map((s) => s.sender)), receiver: median(samples.map((s) => s.receiver)), bursts: samples.length };
+  if (samples.length === 0) console.log("bytes allocated per data packet: no GC-free burst of 1 MiB (raise --max-semi-space-size)");
+  else console.log(`JS heap bytes allocated per data packet (median of ${samples.length} GC-free 1 MiB bursts): sender ${median(samples.map((x) => x.sender)).toFixed(0)}, receiver ${median(samples.map((x) => x.receiver)).toFixed(0)}`);
 }
-const allocation = allocationPerPacket();
-if (allocation === undefined) console.log("bytes allocated per data packet: run with --expose-gc to measure");
-else if (allocation === null) console.log("bytes allocated per data packet: no GC-free burst of 1 MiB (raise --max-semi-space-size)");
-else console.log(`bytes allocated per data packet (median of ${allocation.bursts} GC-free 1 MiB bursts): sender ${allocation.sender.toFixed(0)}, receiver ${allocation.receiver.toFixed(0)}`);
-// One JSON line for scripts that compare builds.
-if (process.env.ZQUIC_BENCH_JSON === "1") {
-  const summary = Object.fromEntries(Object.entries(table).map(([k, xs]) => [k, median(xs)]));
-  console.log(`JSON ${JSON.stringify({ ...summary, allocation })}`);
+
+/**
+ * Two builds in one process: after a warm-up each, rounds alternate which
+ * build goes first; each round moves SIZE bytes per build and charges CPU per
+ * side, then takes a GC-free allocation burst per build. Prints medians and
+ * minimums over the rounds and the ratios B / A.
+ */
+async function compare(paths) {
+  // Each build uses the @zquic/crypto its quic resolves to, so two self-contained builds share no code.
+  const load = async (path) => {
+    const crypto = await import(createRequire(path).resolve("@zquic/crypto"));
+    return { path, Endpoint: (await import(path)).Endpoint, provider: await crypto.loadProvider("native"), rows: [], allocation: [] };
+  };
+  const builds = [await load(paths[0]), await load(paths[1])];
+  console.log(`\n## per-packet transport cost, two builds compared (${setting}, ${RUNS} rounds of ${(SIZE / (1 << 20)).toFixed(0)} MiB each)\n${machine()}`);
+  const pairs = builds.map((build) => createPair(100, build));
+  for (const pair of pairs) pair.move(WARMUP);
+  for (let round = 0; round < RUNS; round++) {
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    // A collection first, so each transfer pays for the collections its own garbage causes and no other.
+    for (const i of order) {
+      globalThis.gc?.();
+      builds[i].rows.push(pairs[i].move(SIZE, { measure: true }));
+    }
+    if (typeof globalThis.gc !== "function") continue;
+    for (const i of order) {
+      const sample = await allocationBurst(pairs[i]);
+      if (sample !== undefined) builds[i].allocation.push(sample);
+    }
+  }
+  const figures = {
+    "sender CPU µs / data packet": (b) => b.rows.map((r) => sideCost(r, "sender")),
+    "receiver CPU µs / data packet": (b) => b.rows.map((r) => sideCost(r, "receiver")),
+    "whole process CPU µs / data packet": (b) => b.rows.map((r) => r.totalCpu / r.data),
+    "whole process CPU ms / MiB": (b) => b.rows.map((r) => r.totalCpu / 1000 / (SIZE / (1 << 20))),
+    "data packets per ACK-carrying packet": (b) => b.rows.map((r) => r.data / r.acks),
+    "data packets": (b) => b.rows.map((r) => r.data),
+    "sender JS heap bytes / data packet": (b) => b.allocation.map((x) => x.sender),
+    "receiver JS heap bytes / data packet": (b) => b.allocation.map((x) => x.receiver),
+  };
+  const [a, b] = builds;
+  console.log(`A = ${a.path}\nB = ${b.path}`);
+  const rows = {};
+  for (const [name, get] of Object.entries(figures)) {
+    const [xa, xb] = [get(a), get(b)];
+    if (xa.length === 0 || xb.length === 0) continue;
+    const [ma, mb, lowA, lowB] = [median(xa), median(xb), Math.min(...xa), Math.min(...xb)];
+    // The minimum is the round least disturbed by other work on the machine.
+    rows[name] = { "A median": Number(ma.toFixed(2)), "B median": Number(mb.toFixed(2)), "B / A": Number((mb / ma).toFixed(3)), "A min": Number(lowA.toFixed(2)), "B min": Number(lowB.toFixed(2)), "B / A (min)": Number((lowB / lowA).toFixed(3)) };
+  }
+  console.table(rows);
 }
+
+if (COMPARE === undefined) await report();
+else await compare(COMPARE);
 
 /** A CPU profile of one transfer, summarized: self time by function and by package, inclusive time of the transport's entry points. */
 async function profileSummary() {
-  const pair = createPair(300);
-  pair.move(8 << 20);
+  const pair = createPair(300, thisBuild);
+  pair.move(WARMUP);
   const session = new Session();
   session.connect();
   await session.post("Profiler.enable");
@@ -423,4 +491,37 @@ async function profileSummary() {
   console.log("inclusive time of entry points:");
   console.table(Object.fromEntries(entryPoints.filter((n) => inclusive.has(n)).map((n) => [n, pct(inclusive.get(n))])));
 }
-if (PROFILE) await profileSummary();
+
+/** A sampling heap profile of one transfer: bytes allocated per data packet, by allocating function (both endpoints). */
+async function allocationProfile() {
+  const pair = createPair(400, thisBuild);
+  pair.move(WARMUP);
+  const session = new Session();
+  session.connect();
+  await session.post("HeapProfiler.enable");
+  // Every allocation is sampled with probability size / interval; GC'd objects stay in the profile (includeObjectsCollectedBy*).
+  await session.post("HeapProfiler.startSampling", { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  const before = pair.dataPackets();
+  pair.move(4 << 20);
+  const packets = pair.dataPackets() - before;
+  const { profile } = await session.post("HeapProfiler.stopSampling");
+  session.disconnect();
+  const bySite = new Map();
+  const walk = (node, stack) => {
+    const frame = node.callFrame;
+    const file = frame.url.replace(/^.*\/packages\//, "");
+    const name = `${frame.functionName || "(anonymous)"} ${file ? `${file}:${frame.lineNumber + 1}` : ""}`.trim();
+    const self = node.selfSize;
+    if (self > 0) {
+      const site = `${name}  ← ${stack.slice(-2).reverse().join(" ← ")}`;
+      bySite.set(site, (bySite.get(site) ?? 0) + self);
+    }
+    for (const child of node.children) walk(child, [...stack, frame.functionName || "(anonymous)"]);
+  };
+  walk(profile.head, []);
+  const total = [...bySite.values()].reduce((a, b) => a + b, 0);
+  console.log(`\n### allocation profile of a 4 MiB transfer: ${(total / packets).toFixed(0)} bytes per data packet sampled (both endpoints)`);
+  console.table(Object.fromEntries([...bySite].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, v]) => [k.slice(0, 150), { "B / data packet": Math.round(v / packets) }])));
+}
+if (PROFILE === "1") await profileSummary();
+if (PROFILE === "alloc") await allocationProfile();
