@@ -24,15 +24,30 @@ export interface FileGroup {
   readonly nameLength?: number;
 }
 
+/**
+ * How a client spreads its requests over connections:
+ * - `one`: a single connection downloads every file, streams in parallel;
+ * - `per-file`: a new connection for each file (`multiconnect`);
+ * - `first-then-rest`: one connection for the first file, then a second one
+ *   (resumed) for the rest.
+ */
+export type ConnectionPattern = "one" | "per-file" | "first-then-rest";
+
+/** Which requests each connection of `pattern` makes, in order. */
+export function connectionRuns(pattern: ConnectionPattern, requests: readonly string[]): readonly (readonly string[])[] {
+  switch (pattern) {
+    case "one":
+      return [requests];
+    case "per-file":
+      return requests.map((request) => [request]);
+    case "first-then-rest":
+      return [requests.slice(0, 1), requests.slice(1)];
+  }
+}
+
 /** What the client must do beyond downloading every file over one connection. */
 export interface ClientBehaviour {
-  /**
-   * - `one`: a single connection downloads every file, streams in parallel;
-   * - `per-file`: a new connection for each file (`multiconnect`);
-   * - `first-then-rest`: one connection for the first file, then a second one
-   *   (resumed) for the rest.
-   */
-  readonly connections: "one" | "per-file" | "first-then-rest";
+  readonly connections: ConnectionPattern;
   /** How the second connection of `first-then-rest` resumes: a session ticket alone, or with 0-RTT requests. */
   readonly resume?: "session" | "early-data";
   /** Update keys early (within the first MB). */

@@ -17,6 +17,3 @@ export const REPOSITORY_DIR = dirname(CONFORMANCE_DIR);
 
 /** The zquic interop endpoint executable (the interop runner's `run_endpoint.sh` contract). */
 export const ENDPOINT = join(CONFORMANCE_DIR, "endpoint");
-
-/** The `zquic` command's entry point. */
-export const ZQUIC_CLI = join(REPOSITORY_DIR, "packages", "cli", "bin", "zquic.mjs");

@@ -2,11 +2,12 @@
  * The interop runner's endpoint contract, read from the environment
  * (quic-interop-runner README, quic.md; quic-network-simulator
  * `run_endpoint.sh`): `ROLE`, `TESTCASE`, `REQUESTS` (space-separated URLs),
- * `SSLKEYLOGFILE`, `QLOGDIR`, `WWW`, `DOWNLOADS`, `CERTS` (defaults `/www`,
- * `/downloads`, `/certs`) and `PORT` (default 443). Two extensions for
- * loopback runs: `ALPN` (default `h3` for `http3`, `hq-interop` otherwise,
- * as the runner implies) and the server's `LISTEN` address (default `::`),
- * and `PREFERRED_ADDRESS` for `connectionmigration`.
+ * `WWW`, `DOWNLOADS`, `CERTS` (defaults `/www`, `/downloads`, `/certs`) and
+ * `PORT` (default 443). `SSLKEYLOGFILE` and `QLOGDIR` are not read here:
+ * `@zquic/node` honours both itself. Extensions for loopback runs: `ALPN`
+ * (default `h3` for `http3`, `hq-interop` otherwise, as the runner implies),
+ * the server's `LISTEN` address (default `::`), and `PREFERRED_ADDRESS` for
+ * `connectionmigration`.
  *
  * @module
  */
@@ -22,8 +23,6 @@ export interface EndpointEnvironment {
   readonly port: number;
   readonly listen: string;
   readonly alpn: "hq-interop" | "h3";
-  readonly keyLogFile?: string;
-  readonly qlogDir?: string;
   readonly preferredAddress?: string;
 }
 
@@ -49,8 +48,6 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
     port,
     listen: env.LISTEN ?? "::",
     alpn,
-    ...(env.SSLKEYLOGFILE ? { keyLogFile: env.SSLKEYLOGFILE } : {}),
-    ...(env.QLOGDIR ? { qlogDir: env.QLOGDIR } : {}),
     ...(env.PREFERRED_ADDRESS ? { preferredAddress: env.PREFERRED_ADDRESS } : {}),
   };
 }

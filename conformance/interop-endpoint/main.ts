@@ -1,40 +1,47 @@
 /**
  * The zquic interop endpoint: reads the runner's contract from the
- * environment and runs the `zquic` command for the case, or exits 127 when
- * the case is not supported. Exit status: 0 success, 1 failure, 127 unsupported.
+ * environment and runs the client or the server role for the case with
+ * `@zquic/node`, or exits 127 when the case is not supported (see
+ * `support.ts`). Exit status: 0 success, 1 failure, 127 unsupported.
  *
  * @module
  */
-import { spawn } from "node:child_process";
-import { ZQUIC_CLI } from "../paths.js";
-import { readEnvironment } from "./environment.js";
-import { SUPPORTED, UNSUPPORTED_REASON } from "./support.js";
+import { runClient } from "./client.js";
+import { readEnvironment, type EndpointEnvironment } from "./environment.js";
+import { runServer } from "./server.js";
+import { CLIENT_CASES, SERVER_CASES, type Support } from "./support.js";
 
 /** Exit statuses of the interop runner's contract. */
 const EXIT = { ok: 0, failed: 1, unsupported: 127 } as const;
 
-function runZquic(args: readonly string[]): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [ZQUIC_CLI, ...args], { stdio: "inherit" });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    process.once("SIGTERM", forward).once("SIGINT", forward);
-    child.once("error", () => resolve(EXIT.failed));
-    child.once("exit", (code) => resolve(code === 0 ? EXIT.ok : EXIT.failed));
-  });
+const log = (line: string): void => void process.stderr.write(`zquic endpoint: ${line}\n`);
+
+/** Runs the case `support` describes, or says why it is not run. */
+async function perform<P>(env: EndpointEnvironment, support: Support<P> | undefined, run: (env: EndpointEnvironment, plan: P, log: (line: string) => void) => Promise<boolean>): Promise<number> {
+  if (support === undefined || "unsupported" in support) {
+    log(`${env.role} for "${env.testcase}" is not supported: ${support?.unsupported ?? "unknown test case"}`);
+    return EXIT.unsupported;
+  }
+  return (await run(env, support.plan, log)) ? EXIT.ok : EXIT.failed;
 }
 
 async function main(): Promise<number> {
   const env = readEnvironment(process.env);
   if ("problem" in env) {
-    console.error(`zquic endpoint: ${env.problem}`);
+    log(env.problem);
     return EXIT.failed;
   }
-  const build = SUPPORTED[env.role][env.testcase];
-  if (build === undefined) {
-    console.error(`zquic endpoint: ${env.role} for "${env.testcase}" ${UNSUPPORTED_REASON}`);
-    return EXIT.unsupported;
-  }
-  return runZquic(build(env));
+  return env.role === "client" ? perform(env, CLIENT_CASES[env.testcase], runClient) : perform(env, SERVER_CASES[env.testcase], runServer);
 }
 
-process.exitCode = await main();
+// A run whose work stalls with nothing left to wait on (the event loop drains before `main`
+// settles) must not look like success.
+process.exitCode = EXIT.failed;
+// Exit at once: sockets and timers of closed connections must not hold the process.
+main().then(
+  (status) => process.exit(status),
+  (error: unknown) => {
+    log(`failed: ${(error as Error).stack ?? String(error)}`);
+    process.exit(EXIT.failed);
+  },
+);

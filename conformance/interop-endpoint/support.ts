@@ -1,41 +1,85 @@
 /**
- * Which test cases the zquic endpoint runs, and how: each supported
- * (role, TESTCASE) maps to a `zquic` command line. A case not listed makes
- * the endpoint exit 127, which the interop runner reads as "unsupported".
- *
- * Plugging zquic in is adding entries here once `zquic server` / `zquic get`
- * can do what a case needs (see conformance/README.md).
+ * What the zquic endpoint does for each `TESTCASE` the runner sends, per
+ * role, as data (quic-interop-runner `quic.md`; the runner tells several
+ * cases apart only by the network, so e.g. `transfer` also stands for
+ * multiplexing, blackhole, ipv6 and goodput). A case zquic cannot do is listed
+ * with the reason; a case not listed at all is unknown. Both make the
+ * endpoint exit 127, which the runner reports as unsupported.
  *
  * @module
  */
-import { join } from "node:path";
-import type { EndpointEnvironment } from "./environment.js";
+import { MIN_DATAGRAM_SIZE, type TransportConfig } from "@zquic/quic";
+import type { ConnectionPattern } from "../cases.js";
 
-/** Builds the `zquic` arguments for a supported case. */
-export type CommandBuilder = (env: EndpointEnvironment) => readonly string[];
-
-/** `[v6]:port` or `v4:port`. */
-function hostPort(address: string, port: number): string {
-  return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+/** What the client does for a case. */
+export interface ClientPlan {
+  readonly connections: ConnectionPattern;
+  /** The second connection of `first-then-rest` sends its requests as 0-RTT data (RFC 9001 §4.6). */
+  readonly earlyData?: boolean;
+  /** Transport settings over zquic's defaults. */
+  readonly transport?: Partial<TransportConfig>;
 }
 
-/** `zquic server` serving WWW with the runner's certificate, as every server case starts. */
-export const serveFiles: CommandBuilder = (env) => [
-  "server",
-  "--listen", hostPort(env.listen, env.port),
-  "--cert", join(env.certs, "cert.pem"),
-  "--key", join(env.certs, "priv.key"),
-  "--root", env.www,
-  "--alpn", env.alpn,
-  ...(env.testcase === "retry" ? ["--retry"] : []),
-  ...(env.qlogDir === undefined ? [] : ["--qlog-dir", env.qlogDir]),
-];
+/** What the server does for a case, beyond serving the files. */
+export interface ServerPlan {
+  /** Answer every first Initial with a Retry (RFC 9000 §8.1.2). */
+  readonly retry?: boolean;
+}
 
-/** The test cases zquic runs in each role, with their command lines. None yet: the io/cli layer is unfinished. */
-export const SUPPORTED: { readonly [R in EndpointEnvironment["role"]]: Readonly<Record<string, CommandBuilder>> } = {
-  server: {},
-  client: {},
+/** A case the endpoint runs with `plan`, or does not run, and why. */
+export type Support<P> = { readonly plan: P } | { readonly unsupported: string };
+
+/** node:dgram can neither mark nor read the IP header's ECN bits (the zquic Node socket reports `ecn: false`). */
+const NO_ECN = "zquic on Node.js sends and receives no ECN marks: node:dgram can neither set nor read the IP ECN field";
+
+/**
+ * `transfer`: small initial flow-control windows, so they must grow during a
+ * transfer of megabytes (the transport auto-tunes them up to its maximum).
+ */
+const SMALL_WINDOWS: Partial<TransportConfig> = { initialMaxData: 512 * 1024, initialMaxStreamDataBidiLocal: 256 * 1024 };
+
+/** `keyupdate`: a key update every this many packets, so the first comes within the first MB (quic.md). */
+const KEY_UPDATE_EVERY_PACKETS = 100;
+
+/**
+ * `zerortt`: no path MTU discovery (RFC 8899), as ngtcp2's `--no-pmtud`: the runner counts every
+ * byte of the client's 1-RTT payload, and each probe is a 1.4 kB padded PING.
+ */
+const NO_PMTUD: Partial<TransportConfig> = { maxDatagramSize: MIN_DATAGRAM_SIZE };
+
+const ONE: Support<ClientPlan> = { plan: { connections: "one" } };
+const SERVE: Support<ServerPlan> = { plan: {} };
+
+/** The client's cases. */
+export const CLIENT_CASES: Readonly<Record<string, Support<ClientPlan>>> = {
+  handshake: ONE,
+  transfer: { plan: { connections: "one", transport: SMALL_WINDOWS } },
+  chacha20: { unsupported: "@zquic/node's connect() cannot limit the TLS cipher suites to ChaCha20 (io's ConnectOptions has no cipherSuites)" },
+  retry: ONE,
+  resumption: { plan: { connections: "first-then-rest" } },
+  zerortt: { plan: { connections: "first-then-rest", earlyData: true, transport: NO_PMTUD } },
+  http3: ONE,
+  keyupdate: { plan: { connections: "one", transport: { keyUpdateInterval: KEY_UPDATE_EVERY_PACKETS } } },
+  ecn: { unsupported: NO_ECN },
+  multiconnect: { plan: { connections: "per-file" } },
+  // A zquic client starts in v1 and lists v1 and v2 in version_information (RFC 9368 §3) by default.
+  v2: ONE,
 };
 
-/** Why a case is not run, for the endpoint's message. */
-export const UNSUPPORTED_REASON = "not supported yet (the zquic CLI/io layer is still being built)";
+/** The server's cases. */
+export const SERVER_CASES: Readonly<Record<string, Support<ServerPlan>>> = {
+  handshake: SERVE,
+  transfer: SERVE,
+  // listen() cannot limit the cipher suites either; the server selects ChaCha20 because the client offers nothing else.
+  chacha20: SERVE,
+  retry: { plan: { retry: true } },
+  resumption: SERVE,
+  zerortt: SERVE,
+  http3: SERVE,
+  ecn: { unsupported: NO_ECN },
+  multiconnect: SERVE,
+  v2: { unsupported: "@zquic/node's listen() cannot prefer QUIC v2: io's ListenOptions has no versions, and the default order (v1, v2) keeps v1" },
+  connectionmigration: {
+    unsupported: "@zquic/node's listen() cannot offer a preferred address: io's ListenOptions has no preferredAddress, and its driver binds one socket",
+  },
+};

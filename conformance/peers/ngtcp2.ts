@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { QUIC_V2 } from "../capture/checks.js";
-import type { ClientBehaviour } from "../cases.js";
+import { connectionRuns } from "../cases.js";
 import { output, type Launch } from "../process.js";
 import { formatAddress } from "../relay/address.js";
 import { planned, unsupported, type ClientContext, type Peer, type Plan, type ServerContext } from "./peer.js";
@@ -75,18 +75,6 @@ function serverLaunch(context: ServerContext): Launch {
   };
 }
 
-/** Which requests each client run makes, by the case's connection pattern. */
-export function connectionRuns(behaviour: ClientBehaviour, requests: readonly string[]): readonly (readonly string[])[] {
-  switch (behaviour.connections) {
-    case "one":
-      return [requests];
-    case "per-file":
-      return requests.map((request) => [request]);
-    case "first-then-rest":
-      return [requests.slice(0, 1), requests.slice(1)];
-  }
-}
-
 /** Options of client run `index` (0 first) for the context's case. */
 function clientOptions(context: ClientContext, index: number): string[] {
   const { testCase, logDir } = context;
@@ -114,7 +102,7 @@ function clientPlan(context: ClientContext): Plan<readonly Launch[]> {
   if (testCase.client.versions?.other.includes(QUIC_V2) === true) return unsupported(V2_UNSUPPORTED);
   const host = context.connect.address;
   return planned(
-    connectionRuns(testCase.client, context.requests).map((requests, index) => ({
+    connectionRuns(testCase.client.connections, context.requests).map((requests, index) => ({
       command: "gtlsclient",
       args: [...clientOptions(context, index), host, String(context.connect.port), ...requests],
       env: keylogEnv(context.logDir, `client-${index}`),

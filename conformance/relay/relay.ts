@@ -7,6 +7,11 @@
  * arrives. The NAT can rebind: new server-facing port, optionally a new
  * 127.0.0.x address, on the simulator's schedule.
  *
+ * The relay's clock (blackholes, rebinds) starts with the first client
+ * datagram: how long a peer's process takes to start must not move the
+ * first rebind into its handshake (the runner rebinds "after the handshake",
+ * quic.md).
+ *
  * @module
  */
 import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
@@ -48,7 +53,7 @@ export interface RelayOptions {
 
 /** One NAT rebinding: the client's traffic now leaves from `to` instead of `from`. */
 export interface RebindEvent {
-  /** ms since the relay started. */
+  /** ms on the relay's clock (since the first client datagram). */
   readonly at: number;
   readonly client: SocketAddress;
   readonly from: SocketAddress;
@@ -130,7 +135,8 @@ export class Relay {
   private readonly unbound = tally();
   private readonly overflow = tally();
   private sendErrors = 0;
-  private readonly origin = performance.now();
+  /** When the first client datagram arrived: the relay clock's zero. */
+  private origin: number | undefined;
   private readonly queue: RealTimeQueue;
   private readonly toServer: Direction;
   private readonly toClient: Direction;
@@ -168,7 +174,6 @@ export class Relay {
       throw error;
     }
     relay.fronts.forEach((socket, route) => socket.on("message", (message, sender) => relay.fromClient(route, bytesOf(message), sender)));
-    relay.scheduleRebind(0);
     return relay;
   }
 
@@ -177,9 +182,9 @@ export class Relay {
     return this.fronts.map(localAddress);
   }
 
-  /** ms since the relay started: the clock of blackholes and rebinds. */
+  /** ms since the first client datagram (0 before it): the clock of blackholes and rebinds. */
   now(): number {
-    return performance.now() - this.origin;
+    return this.origin === undefined ? 0 : performance.now() - this.origin;
   }
 
   /** A snapshot of the counters. */
@@ -217,6 +222,10 @@ export class Relay {
 
   private fromClient(route: number, data: Uint8Array, sender: RemoteInfo): void {
     if (this.stopped) return;
+    if (this.origin === undefined) {
+      this.origin = performance.now();
+      this.scheduleRebind(0);
+    }
     const binding = this.bindingFor(route, sender);
     const { target } = this.options.routes[route]!;
     // The NAT translates as the datagram comes off the link, so the socket is chosen at delivery.

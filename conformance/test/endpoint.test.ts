@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { readEnvironment, type EndpointEnvironment } from "../interop-endpoint/environment.js";
-import { SUPPORTED, serveFiles } from "../interop-endpoint/support.js";
+import { TEST_CASES } from "../cases.js";
+import { readEnvironment } from "../interop-endpoint/environment.js";
+import { CLIENT_CASES, SERVER_CASES } from "../interop-endpoint/support.js";
 
 describe("the interop endpoint's environment", () => {
   it("applies the runner's defaults", () => {
@@ -18,8 +19,8 @@ describe("the interop endpoint's environment", () => {
   });
 
   it("reads the client's requests and picks h3 for http3", () => {
-    const env = readEnvironment({ ROLE: "client", TESTCASE: "http3", REQUESTS: "https://a:1/x  https://a:1/y", SSLKEYLOGFILE: "/k", QLOGDIR: "/q" });
-    expect(env).toMatchObject({ requests: ["https://a:1/x", "https://a:1/y"], alpn: "h3", keyLogFile: "/k", qlogDir: "/q" });
+    const env = readEnvironment({ ROLE: "client", TESTCASE: "http3", REQUESTS: "https://a:1/x  https://a:1/y", ALPN: "h3" });
+    expect(env).toMatchObject({ requests: ["https://a:1/x", "https://a:1/y"], alpn: "h3" });
   });
 
   it("says what is wrong", () => {
@@ -28,13 +29,21 @@ describe("the interop endpoint's environment", () => {
     expect(readEnvironment({ ROLE: "server", TESTCASE: "handshake", PORT: "99999" })).toMatchObject({ problem: expect.stringMatching(/PORT/) });
   });
 
-  it("supports no case yet, so every case exits 127", () => {
-    expect(Object.keys(SUPPORTED.server)).toEqual([]);
-    expect(Object.keys(SUPPORTED.client)).toEqual([]);
+  it("knows every TESTCASE the runner sends, and says why it cannot do a case", () => {
+    for (const testCase of TEST_CASES) {
+      expect(CLIENT_CASES[testCase.testcase.client], `client ${testCase.testcase.client}`).toBeDefined();
+      expect(SERVER_CASES[testCase.testcase.server], `server ${testCase.testcase.server}`).toBeDefined();
+    }
+    for (const support of [...Object.values(CLIENT_CASES), ...Object.values(SERVER_CASES)]) {
+      if ("unsupported" in support) expect(support.unsupported.length).toBeGreaterThan(20);
+    }
   });
 
-  it("builds the zquic server command line a supported case will run", () => {
-    const env = readEnvironment({ ROLE: "server", TESTCASE: "retry", PORT: "4433", LISTEN: "::1", CERTS: "/c", WWW: "/w" }) as EndpointEnvironment;
-    expect(serveFiles(env)).toEqual(["server", "--listen", "[::1]:4433", "--cert", "/c/cert.pem", "--key", "/c/priv.key", "--root", "/w", "--alpn", "hq-interop", "--retry"]);
+  it("asks for what each client case needs", () => {
+    expect(CLIENT_CASES.multiconnect).toEqual({ plan: { connections: "per-file" } });
+    expect(CLIENT_CASES.zerortt).toMatchObject({ plan: { connections: "first-then-rest", earlyData: true, transport: { maxDatagramSize: 1200 } } });
+    expect(CLIENT_CASES.resumption).toEqual({ plan: { connections: "first-then-rest" } });
+    expect(CLIENT_CASES.keyupdate).toMatchObject({ plan: { transport: { keyUpdateInterval: expect.any(Number) } } });
+    expect(SERVER_CASES.retry).toEqual({ plan: { retry: true } });
   });
 });
