@@ -44,6 +44,7 @@ export async function runClient(env: EndpointEnvironment, plan: ClientPlan, log:
       transport: plan.transport ?? {},
       sessionStore: tickets,
       earlyData: index > 0 && plan.earlyData === true,
+      ...(plan.cipherSuites !== undefined ? { cipherSuites: plan.cipherSuites } : {}),
     };
     const downloader = openDownloader(env.alpn, settings);
     const done = await downloadAll(downloader, requests.map((request) => new URL(request)), env.downloads, log);

@@ -21,6 +21,8 @@ export interface ConnectionSettings {
   readonly sessionStore: SessionStore | null;
   /** Send the requests as 0-RTT data when a stored ticket allows it. */
   readonly earlyData: boolean;
+  /** TLS cipher suites to offer (default: zquic's). */
+  readonly cipherSuites?: readonly number[];
 }
 
 /** A connection that downloads. */
@@ -41,6 +43,7 @@ function hqDownloader(settings: ConnectionSettings): Downloader {
     transport: settings.transport,
     sessionStore: settings.sessionStore,
     earlyData: settings.earlyData,
+    ...(settings.cipherSuites !== undefined ? { cipherSuites: settings.cipherSuites } : {}),
   });
   return {
     fetch: (url) => hqGet(connection, url.pathname),
@@ -52,7 +55,13 @@ function hqDownloader(settings: ConnectionSettings): Downloader {
 }
 
 function http3Downloader(settings: ConnectionSettings): Downloader {
-  const client = createHttp3Client({ ...settings.trust, transport: settings.transport, sessionStore: settings.sessionStore, earlyData: settings.earlyData });
+  const client = createHttp3Client({
+    ...settings.trust,
+    transport: settings.transport,
+    sessionStore: settings.sessionStore,
+    earlyData: settings.earlyData,
+    ...(settings.cipherSuites !== undefined ? { cipherSuites: settings.cipherSuites } : {}),
+  });
   return {
     async fetch(url) {
       const response = await client.fetch(url);

@@ -9,6 +9,7 @@
  * @module
  */
 import { MIN_DATAGRAM_SIZE, type TransportConfig } from "@zquic/quic";
+import { CipherSuite, QUIC_V1, QUIC_V2 } from "@zquic/node";
 import type { ConnectionPattern } from "../cases.js";
 
 /** What the client does for a case. */
@@ -18,12 +19,18 @@ export interface ClientPlan {
   readonly earlyData?: boolean;
   /** Transport settings over zquic's defaults. */
   readonly transport?: Partial<TransportConfig>;
+  /** TLS cipher suites to offer (default: all three). */
+  readonly cipherSuites?: readonly number[];
 }
 
 /** What the server does for a case, beyond serving the files. */
 export interface ServerPlan {
   /** Answer every first Initial with a Retry (RFC 9000 §8.1.2). */
   readonly retry?: boolean;
+  /** QUIC versions in preference order (default v1, v2). */
+  readonly versions?: readonly number[];
+  /** Offer the `PREFERRED_ADDRESS` of the environment to clients (RFC 9000 §9.6). */
+  readonly preferredAddress?: boolean;
 }
 
 /** A case the endpoint runs with `plan`, or does not run, and why. */
@@ -54,7 +61,7 @@ const SERVE: Support<ServerPlan> = { plan: {} };
 export const CLIENT_CASES: Readonly<Record<string, Support<ClientPlan>>> = {
   handshake: ONE,
   transfer: { plan: { connections: "one", transport: SMALL_WINDOWS } },
-  chacha20: { unsupported: "@zquic/node's connect() cannot limit the TLS cipher suites to ChaCha20 (io's ConnectOptions has no cipherSuites)" },
+  chacha20: { plan: { connections: "one", cipherSuites: [CipherSuite.TLS_CHACHA20_POLY1305_SHA256] } },
   retry: ONE,
   resumption: { plan: { connections: "first-then-rest" } },
   zerortt: { plan: { connections: "first-then-rest", earlyData: true, transport: NO_PMTUD } },
@@ -70,7 +77,7 @@ export const CLIENT_CASES: Readonly<Record<string, Support<ClientPlan>>> = {
 export const SERVER_CASES: Readonly<Record<string, Support<ServerPlan>>> = {
   handshake: SERVE,
   transfer: SERVE,
-  // listen() cannot limit the cipher suites either; the server selects ChaCha20 because the client offers nothing else.
+  // The server selects ChaCha20 because the client offers nothing else.
   chacha20: SERVE,
   retry: { plan: { retry: true } },
   resumption: SERVE,
@@ -78,8 +85,7 @@ export const SERVER_CASES: Readonly<Record<string, Support<ServerPlan>>> = {
   http3: SERVE,
   ecn: { unsupported: NO_ECN },
   multiconnect: SERVE,
-  v2: { unsupported: "@zquic/node's listen() cannot prefer QUIC v2: io's ListenOptions has no versions, and the default order (v1, v2) keeps v1" },
-  connectionmigration: {
-    unsupported: "@zquic/node's listen() cannot offer a preferred address: io's ListenOptions has no preferredAddress, and its driver binds one socket",
-  },
+  // RFC 9368 §4: a client that starts in v1 and lists v2 is moved to v2, which the server prefers.
+  v2: { plan: { versions: [QUIC_V2, QUIC_V1] } },
+  connectionmigration: { plan: { preferredAddress: true } },
 };

@@ -10,7 +10,7 @@ import { Endpoint, type Connection } from "@zquic/quic";
 import { chainVerifier, insecureVerifier, type CertificateVerifier } from "@zquic/tls";
 import { ZquicError } from "@zquic/wire";
 import { EndpointDriver, type ConnectionListener } from "./driver.js";
-import { checkAlpn, checkCount, endpointSettings, trustOf, type ConnectOptions, type Trust } from "./options.js";
+import { checkCommonOptions, endpointSettings, trustOf, type ConnectOptions, type Trust } from "./options.js";
 import { defaultSessionStore, type SessionStore } from "./session-store.js";
 import type { Runtime } from "./socket.js";
 import { isIpLiteral, parseTarget, wildcardFor, type QuicTarget } from "./target.js";
@@ -33,8 +33,7 @@ export interface ClientPlan {
 /** Checks `options` and takes what the session store holds for the server. Throws `ZquicError` for bad options. */
 export function planClient(target: string | QuicTarget, options: ConnectOptions): ClientPlan {
   const { host, port } = parseTarget(target);
-  checkAlpn(options.alpn);
-  checkCount("incomingDatagrams", options.incomingDatagrams);
+  checkCommonOptions(options);
   const trust = trustOf(options);
   const store = options.sessionStore === null ? undefined : (options.sessionStore ?? defaultSessionStore);
   const storeKey = `${host}:${port} ${options.alpn.join(",")}`;
@@ -70,6 +69,7 @@ export async function openClientTransport<L extends ConnectionListener>(
           now: () => Date.now(),
           earlyData: options.earlyData === true,
           ...(options.keyLog !== undefined ? { keyLog: options.keyLog } : {}),
+          ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
         },
         ...(plan.ticket !== undefined ? { resumption: plan.ticket } : {}),
         ...(plan.token !== undefined ? { token: plan.token } : {}),

@@ -148,6 +148,16 @@ export class QuicConnection {
     return this.#current?.connection.alpn ?? "";
   }
 
+  /** The QUIC version in use (it may change once, to the one the server chose, RFC 9368); 0 before the connection exists. */
+  get version(): number {
+    return this.#current?.connection.version ?? 0;
+  }
+
+  /** The negotiated TLS cipher suite (`CipherSuite` code point); `undefined` until the server has chosen it. */
+  get cipherSuite(): number | undefined {
+    return this.#current?.connection.cipherSuite;
+  }
+
   /** The peer's address (`undefined` until the client connection exists). */
   get remoteAddress(): SocketAddress | undefined {
     return this.#current?.connection.path.remote;

@@ -1,13 +1,13 @@
 /**
- * The event loop glue: one {@link Endpoint}, one {@link DatagramSocket}, one
- * timer. Input (a datagram, the timer, an application call) is handed to the
+ * The event loop glue: one {@link Endpoint}, its {@link DatagramSocket}s (one,
+ * plus any preferred address a server also receives on), one timer. Input (a datagram, the timer, an application call) is handed to the
  * endpoint and a flush is scheduled as a microtask, so a burst of calls
  * flushes once. A flush delivers events, sends every datagram the endpoint
  * has ready, and re-arms the timer from `pollTimeout()`.
  *
  * @module
  */
-import type { ConnectOptions, Connection, ConnectionEvent, Endpoint, SocketAddress } from "@zquic/quic";
+import { addressKey, type ConnectOptions, type Connection, type ConnectionEvent, type Endpoint, type SocketAddress } from "@zquic/quic";
 import type { DatagramSocket, OutgoingDatagram, ReceivedDatagram, Runtime } from "./socket.js";
 
 /** Datagrams handed to the socket in one call at most. */
@@ -30,10 +30,13 @@ export function monotonicNow(): number {
   return performance.now();
 }
 
-/** Drives one endpoint over one socket. */
+/** Drives one endpoint over its sockets. */
 export class EndpointDriver {
   readonly #endpoint: Endpoint;
+  /** The socket connections start from and datagrams go out of unless their path names another. */
   readonly #socket: DatagramSocket;
+  /** Every socket by its local address (`addressKey`), the first one included. */
+  readonly #sockets: ReadonlyMap<string, DatagramSocket>;
   readonly #hooks: DriverHooks;
   readonly #listeners = new Map<Connection, ConnectionListener>();
   /** Connections in their handshake, watched for asynchronous certificate verification. */
@@ -45,23 +48,35 @@ export class EndpointDriver {
   #closed = false;
   #idle: { promise: Promise<void>; resolve: () => void } | undefined;
 
-  private constructor(endpoint: Endpoint, socket: DatagramSocket, hooks: DriverHooks) {
+  private constructor(endpoint: Endpoint, sockets: readonly DatagramSocket[], hooks: DriverHooks) {
     this.#endpoint = endpoint;
-    this.#socket = socket;
+    this.#socket = sockets[0]!;
+    this.#sockets = new Map(sockets.map((socket) => [addressKey(socket.localAddress), socket]));
     this.#hooks = hooks;
   }
 
   /**
-   * Binds a socket on `local` and starts driving the endpoint `createEndpoint`
-   * makes (it sees the socket first, to match its capabilities).
+   * Binds a socket on `local` (and one on each of `alsoOn`, e.g. a server's
+   * preferred address, RFC 9000 §9.6) and starts driving the endpoint
+   * `createEndpoint` makes; it sees the first socket, to match its capabilities.
    */
-  static async open(runtime: Runtime, local: SocketAddress, createEndpoint: (socket: DatagramSocket) => Endpoint, hooks: DriverHooks = {}): Promise<EndpointDriver> {
+  static async open(
+    runtime: Runtime,
+    local: SocketAddress,
+    createEndpoint: (socket: DatagramSocket) => Endpoint,
+    hooks: DriverHooks = {},
+    alsoOn: readonly SocketAddress[] = [],
+  ): Promise<EndpointDriver> {
     let driver: EndpointDriver | undefined;
-    const socket = await runtime.bind(local, (datagram) => driver?.receive(datagram));
+    const sockets: DatagramSocket[] = [];
     try {
-      driver = new EndpointDriver(createEndpoint(socket), socket, hooks);
+      for (const address of [local, ...alsoOn]) {
+        const socket: DatagramSocket = await runtime.bind(address, (datagram) => driver?.receive(datagram, socket));
+        sockets.push(socket);
+      }
+      driver = new EndpointDriver(createEndpoint(sockets[0]!), sockets, hooks);
     } catch (error) {
-      await socket.close();
+      await Promise.all(sockets.map((socket) => socket.close()));
       throw error;
     }
     return driver;
@@ -80,10 +95,10 @@ export class EndpointDriver {
     return connection;
   }
 
-  /** Feeds one received datagram to the endpoint. */
-  receive(datagram: ReceivedDatagram): void {
+  /** Feeds one datagram `socket` received to the endpoint. */
+  receive(datagram: ReceivedDatagram, socket: DatagramSocket = this.#socket): void {
     if (this.#closed) return;
-    this.#endpoint.handleDatagram(monotonicNow(), datagram.data, { local: this.#socket.localAddress, remote: datagram.remote }, datagram.ecn ?? 0);
+    this.#endpoint.handleDatagram(monotonicNow(), datagram.data, { local: socket.localAddress, remote: datagram.remote }, datagram.ecn ?? 0);
     this.schedule();
   }
 
@@ -140,16 +155,21 @@ export class EndpointDriver {
     }
   }
 
+  /** Sends what the endpoint has ready, batched per socket: the one its path leaves from. */
   #transmit(now: number): void {
-    let batch: OutgoingDatagram[] = [];
+    const batches = new Map<DatagramSocket, OutgoingDatagram[]>();
     for (let transmit = this.#endpoint.pollTransmit(now); transmit !== null; transmit = this.#endpoint.pollTransmit(now)) {
+      const local = transmit.path.local;
+      const socket = local === undefined || this.#sockets.size === 1 ? this.#socket : (this.#sockets.get(addressKey(local)) ?? this.#socket);
+      let batch = batches.get(socket);
+      if (batch === undefined) batches.set(socket, (batch = []));
       batch.push(transmit.ecn === undefined ? { data: transmit.data, remote: transmit.path.remote } : { data: transmit.data, remote: transmit.path.remote, ecn: transmit.ecn });
       if (batch.length === MAX_BATCH) {
-        this.#socket.send(batch);
-        batch = [];
+        socket.send(batch);
+        batches.delete(socket);
       }
     }
-    if (batch.length > 0) this.#socket.send(batch);
+    for (const [socket, batch] of batches) socket.send(batch);
   }
 
   /** RFC 9001 §4.1 with an asynchronous verifier: TLS pauses; resume it when the verdict is in. */
@@ -201,7 +221,7 @@ export class EndpointDriver {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     try {
-      await this.#socket.close();
+      await Promise.all([...this.#sockets.values()].map((socket) => socket.close()));
     } finally {
       this.#idle?.resolve();
     }

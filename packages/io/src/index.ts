@@ -34,3 +34,5 @@ export { http3Application, type Http3Handler, type Http3RequestInfo, type Http3R
 export { H3_ALPN, type Http3ConnectionInfo, type Http3Settings, type QpackUse } from "./http3/session.js";
 export { Http3ConnectionError, Http3StreamError, type Http3StreamErrorKind } from "./http3/errors.js";
 export { trailersOf, withTrailers } from "./http3/trailers.js";
+export { QUIC_V1, QUIC_V2 } from "@zquic/wire";
+export { CipherSuite } from "@zquic/tls";

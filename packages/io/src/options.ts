@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { CongestionAlgorithm, EndpointOptions, TransportConfig } from "@zquic/quic";
+import type { CongestionAlgorithm, EndpointOptions, SocketAddress, TransportConfig } from "@zquic/quic";
 import type { CryptoProvider } from "@zquic/crypto";
-import { ZquicError } from "@zquic/wire";
-import { parseCertificatesPem, type Certificate, type CertificateVerifier } from "@zquic/tls";
+import { ZquicError, isSupportedVersion } from "@zquic/wire";
+import { cipherSuite, parseCertificatesPem, type Certificate, type CertificateVerifier } from "@zquic/tls";
 import type { ApplicationFactory } from "./application.js";
 import type { SessionStore } from "./session-store.js";
 
@@ -30,6 +30,18 @@ export interface CommonOptions {
   readonly crypto?: "native" | "noble";
   /** Received datagrams held for a slow reader before the oldest is dropped (default 256). */
   readonly incomingDatagrams?: number;
+  /**
+   * TLS cipher suites to offer or accept, in preference order, by code point
+   * (`CipherSuite` of `@zquic/tls`, e.g. `[0x1303]` for ChaCha20-Poly1305 only;
+   * default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305).
+   */
+  readonly cipherSuites?: readonly number[];
+  /**
+   * QUIC versions in preference order (default `[QUIC_V1, QUIC_V2]`). A client
+   * starts with the first and may be moved to another one the server prefers
+   * (RFC 9368); a server answers others with Version Negotiation.
+   */
+  readonly versions?: readonly number[];
 }
 
 /** Options of `connect()`. Give exactly one of `trustAnchors`, `verifier` or `insecure`. */
@@ -77,6 +89,11 @@ export interface ListenOptions extends CommonOptions {
   readonly maxConnections?: number;
   /** Handshakes in progress at most; more are refused (default 1000). */
   readonly maxHandshakes?: number;
+  /**
+   * RFC 9000 §9.6: addresses clients should move to once the handshake is
+   * confirmed. The server binds each of them too; `port` 0 is not allowed.
+   */
+  readonly preferredAddress?: { readonly ipv4?: SocketAddress; readonly ipv6?: SocketAddress };
   /** Aborting closes the server. */
   readonly signal?: AbortSignal;
   /**
@@ -98,7 +115,28 @@ export function endpointSettings(provider: CryptoProvider, options: CommonOption
     ...(options.congestionControl !== undefined ? { congestionControl: options.congestionControl } : {}),
     ...options.transport,
   };
-  return { provider, random: provider.random, transport, ...(options.qlog !== undefined ? { qlog: options.qlog } : {}) };
+  return {
+    provider,
+    random: provider.random,
+    transport,
+    ...(options.qlog !== undefined ? { qlog: options.qlog } : {}),
+    ...(options.versions !== undefined ? { versions: options.versions } : {}),
+  };
+}
+
+const hexList = (codes: readonly number[]): string => `[${codes.map((code) => `0x${code.toString(16)}`).join(", ")}]`;
+
+/** Checks what clients and servers share, before anything is bound. */
+export function checkCommonOptions(options: CommonOptions): void {
+  checkAlpn(options.alpn);
+  checkCount("incomingDatagrams", options.incomingDatagrams);
+  const { versions, cipherSuites } = options;
+  if (versions !== undefined && (versions.length === 0 || !versions.every(isSupportedVersion))) {
+    throw new ZquicError("BAD_OPTION", `versions must list QUIC versions zquic implements (QUIC_V1, QUIC_V2), got ${hexList(versions)}`);
+  }
+  if (cipherSuites !== undefined && (cipherSuites.length === 0 || !cipherSuites.every((code) => cipherSuite(code) !== undefined))) {
+    throw new ZquicError("BAD_OPTION", `cipherSuites must list TLS 1.3 suites zquic implements (CipherSuite), got ${hexList(cipherSuites)}`);
+  }
 }
 
 /** How a client will check the server: parsed anchors, a verifier, or nothing (insecure). */

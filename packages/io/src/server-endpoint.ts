@@ -6,11 +6,11 @@
  * @module
  */
 import { loadProvider } from "@zquic/crypto";
-import { Endpoint, type Connection, type RetryPolicy } from "@zquic/quic";
+import { Endpoint, type Connection, type RetryPolicy, type SocketAddress } from "@zquic/quic";
 import { AntiReplay, TicketKeys, parseCertificatesPem, parsePrivateKey } from "@zquic/tls";
 import { ZquicError } from "@zquic/wire";
 import { EndpointDriver, type ConnectionListener } from "./driver.js";
-import { checkAlpn, checkCount, endpointSettings, type ListenOptions } from "./options.js";
+import { checkCommonOptions, checkCount, endpointSettings, type ListenOptions } from "./options.js";
 import type { Runtime } from "./socket.js";
 
 /**
@@ -23,13 +23,14 @@ export async function openServerEndpoint(
   options: ListenOptions,
   onAccepted: (transport: Connection, driver: EndpointDriver) => ConnectionListener,
 ): Promise<EndpointDriver> {
-  checkAlpn(options.alpn);
-  for (const name of ["maxConnections", "maxHandshakes", "incomingDatagrams"] as const) checkCount(name, options[name]);
+  checkCommonOptions(options);
+  for (const name of ["maxConnections", "maxHandshakes"] as const) checkCount(name, options[name]);
   const port = options.port ?? 443;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ZquicError("BAD_OPTION", `port must be 0 to 65535 (0: any free port), got ${port}`);
   const certificateChain = parseCertificatesPem(options.certificate).map((certificate) => certificate.der);
   if (certificateChain.length === 0) throw new ZquicError("TLS_CERTIFICATE", "certificate holds no CERTIFICATE block; pass the chain in PEM, leaf first");
   const privateKey = parsePrivateKey(options.privateKey);
+  const alsoOn = preferredAddresses(options.preferredAddress);
   options.signal?.throwIfAborted();
   const provider = await loadProvider(options.crypto);
   const sessionTickets = options.sessionTickets ?? true;
@@ -53,14 +54,26 @@ export async function openServerEndpoint(
             ...(ticketKeys !== undefined ? { ticketKeys } : {}),
             ...(earlyData ? { earlyData, antiReplay: new AntiReplay() } : {}),
             ...(options.keyLog !== undefined ? { keyLog: options.keyLog } : {}),
+            ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
           },
+          ...(options.preferredAddress !== undefined ? { preferredAddress: options.preferredAddress } : {}),
           retry: retryPolicy(options.retry),
           maxConnections: options.maxConnections ?? 10_000,
           maxHandshakes: options.maxHandshakes ?? 1_000,
         },
       }),
     { onAccepted },
+    alsoOn,
   );
+}
+
+/** The preferred addresses to bind beside the listening one (RFC 9000 §9.6); each needs a fixed port. */
+function preferredAddresses(preferred: ListenOptions["preferredAddress"]): SocketAddress[] {
+  const addresses = [preferred?.ipv4, preferred?.ipv6].filter((address) => address !== undefined);
+  for (const { address, port } of addresses) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ZquicError("BAD_OPTION", `preferredAddress ${address} needs a port from 1 to 65535, got ${port}`);
+  }
+  return addresses;
 }
 
 function retryPolicy(retry: ListenOptions["retry"]): RetryPolicy {

@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import { generateSelfSigned } from "@zquic/tls";
 import { nobleProvider } from "@zquic/crypto";
-import { MemorySessionStore, QuicConnectionError, connect, type QuicConnection } from "@zquic/io";
+import { CipherSuite, MemorySessionStore, QUIC_V1, QUIC_V2, QuicConnectionError, connect, type QuicConnection } from "@zquic/io";
 import { ALPN, accepted, certificate, client, readAll, serve, until } from "./fixture.js";
 import { MemoryNetwork } from "./memory-runtime.js";
 
@@ -231,3 +231,64 @@ function hasTicket(store: MemorySessionStore, port: number): boolean {
   store.put(key, "ticket", ticket);
   return true;
 }
+
+describe.concurrent("TLS and version choices", () => {
+  it("offers only the cipher suites asked for, and fails when the server accepts none of them", async ({ expect }) => {
+    const { net, server } = await serve({ cipherSuites: [CipherSuite.TLS_AES_128_GCM_SHA256] });
+    const chacha = client(net, server, { cipherSuites: [CipherSuite.TLS_CHACHA20_POLY1305_SHA256] });
+    await expect(chacha.ready).rejects.toMatchObject({ closeCode: 0x100 + 40, application: false }); // handshake_failure
+    const aes = client(net, server, { cipherSuites: [CipherSuite.TLS_AES_256_GCM_SHA384, CipherSuite.TLS_AES_128_GCM_SHA256] });
+    await aes.ready;
+    expect(aes.cipherSuite).toBe(CipherSuite.TLS_AES_128_GCM_SHA256);
+    aes.close();
+    await server.close();
+  });
+
+  it("moves a v1 client to v2 when the server prefers it (RFC 9368), and keeps v1 otherwise", async ({ expect }) => {
+    const { net, server } = await serve({ versions: [QUIC_V2, QUIC_V1] });
+    const upgraded = client(net, server);
+    await upgraded.ready;
+    expect(upgraded.version).toBe(QUIC_V2);
+    upgraded.close();
+    const v1Only = client(net, server, { versions: [QUIC_V1] });
+    await v1Only.ready;
+    expect(v1Only.version).toBe(QUIC_V1);
+    v1Only.close();
+    await server.close();
+  });
+
+  it("rejects versions and cipher suites zquic does not implement, before any packet", async ({ expect }) => {
+    const net = new MemoryNetwork();
+    const options = { alpn: [ALPN], insecure: true } as const;
+    expect(() => connect(net, "https://localhost:4433/", { ...options, versions: [0x709a50c4] })).toThrow(expect.objectContaining({ code: "BAD_OPTION" }));
+    expect(() => connect(net, "https://localhost:4433/", { ...options, versions: [] })).toThrow(expect.objectContaining({ code: "BAD_OPTION" }));
+    expect(() => connect(net, "https://localhost:4433/", { ...options, cipherSuites: [0x1304] })).toThrow(expect.objectContaining({ code: "BAD_OPTION" }));
+    await expect(serve({ cipherSuites: [] })).rejects.toMatchObject({ code: "BAD_OPTION" });
+    expect(net.sockets.size).toBe(0);
+  });
+});
+
+describe.concurrent("a server's preferred address (RFC 9000 §9.6)", () => {
+  it("binds the preferred address too, and the client moves there after the handshake", async ({ expect }) => {
+    const preferredPort = 40_000 + Math.floor(Math.random() * 1000);
+    const { net, server } = await serve({ preferredAddress: { ipv4: { address: "127.0.0.1", port: preferredPort } } });
+    expect(net.openPorts).toContain(preferredPort);
+    const connection = client(net, server);
+    await connection.ready;
+    await until(() => connection.remoteAddress?.port === preferredPort);
+    const peer = await accepted(server);
+    const stream = await connection.createBidirectionalStream();
+    const writer = stream.writable.getWriter();
+    await writer.write(text("after the move"));
+    await writer.close();
+    const incoming = await peer.incomingBidirectionalStreams.getReader().read();
+    expect(str(await readAll(incoming.value!.readable))).toBe("after the move");
+    connection.close();
+    await server.close();
+    await until(() => !net.openPorts.includes(preferredPort));
+  });
+
+  it("refuses a preferred address without a port", async ({ expect }) => {
+    await expect(serve({ preferredAddress: { ipv4: { address: "127.0.0.1", port: 0 } } })).rejects.toMatchObject({ code: "BAD_OPTION" });
+  });
+});

@@ -461,6 +461,11 @@ export class Connection {
     return this.tls.alpn;
   }
 
+  /** The negotiated TLS cipher suite (RFC 8446 §B.4), once the server has chosen it. */
+  get cipherSuite(): number | undefined {
+    return this.tls.cipherSuite;
+  }
+
   /**
    * RFC 9000 §10.1: when (ms, the caller's clock) the connection closes for
    * idleness unless a packet arrives first; `undefined` without an idle timeout.
