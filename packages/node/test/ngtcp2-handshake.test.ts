@@ -4,7 +4,7 @@
 // (qlog, connection state) and ngtcp2's output.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MemorySessionStore, connect, createHttp3Client, type SessionEntryKind } from "@zquic/node";
+import { MemorySessionStore, QUIC_V1, QUIC_V2, connect, createHttp3Client, type SessionEntryKind } from "@zquic/node";
 import {
   ONLY_SUITE,
   events,
@@ -86,6 +86,26 @@ describe("zquic client and gtlsserver", () => {
       // The request went out in 0-RTT packets, and gtlsserver took them.
       expect(framesOf(qlog.records(), "sent", "0RTT").filter((frame) => frame.frame_type === "stream").length).toBeGreaterThan(0);
       expect(server.process.output()).toMatch(/pkt rx .* type=0RTT/);
+    } finally {
+      await server.process.stop();
+    }
+  });
+
+  it("fall back to v1 through Version Negotiation when the client first offers the final v2, which ngtcp2 0.12.1 does not know", async () => {
+    const server = await startGtlsServer(ws);
+    try {
+      const qlog = qlogRecorder();
+      const connection = connect(server.origin, { alpn: ["h3"], caFile: ws.certFile, sessionStore: null, versions: [QUIC_V2, QUIC_V1], qlog: qlog.factory });
+      await within(connection.ready, 10_000, "handshake after Version Negotiation");
+      expect(connection.version).toBe(QUIC_V1);
+      // RFC 9000 §6.2: the Version Negotiation packet that moved the client, as the client's qlog saw it.
+      const [information] = events(qlog.records(), "quic:version_information");
+      expect(information).toMatchObject({ client_versions: ["6b3343cf", "00000001"], chosen_version: "00000001" });
+      expect(information?.server_versions).toContain("00000001");
+      expect(information?.server_versions).not.toContain("6b3343cf");
+      connection.close({ closeCode: H3_NO_ERROR, reason: "done" });
+      await within(connection.closed, 5000, "close");
+      await eventually(() => server.process.output().includes("QUIC handshake has completed"), 5000, "gtlsserver completes the handshake");
     } finally {
       await server.process.stop();
     }

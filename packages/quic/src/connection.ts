@@ -3,6 +3,7 @@ import { TlsClient, TlsServer, type TlsClientConfig, type TlsServerConfig, type 
 import {
   DEFAULT_TRANSPORT_PARAMETERS,
   TransportError,
+  QUIC_V1,
   isSupportedVersion,
   Writer,
   equalBytes,
@@ -870,12 +871,14 @@ export class Connection {
    * did not offer a version it prefers (a downgrade).
    */
   private checkVersionInformation(params: TransportParameters): string | undefined {
-    const info = params.versionInformation;
+    // RFC 9368 §8: a v1 server that sends none after Version Negotiation is taken to support v1 alone.
+    const info = params.versionInformation ?? (this.versionNegotiated && this.version === QUIC_V1 ? { chosenVersion: QUIC_V1, availableVersions: [QUIC_V1] } : undefined);
     if (info === undefined) return this.versionNegotiated ? "version_information missing after Version Negotiation" : undefined;
     // The client's Chosen Version is the one its first Initial used; the server's is the negotiated one.
     const expected = this.role === "server" ? this.options.version : this.version;
     if (info.chosenVersion !== expected) return `peer chose version 0x${info.chosenVersion.toString(16)}, expected 0x${expected.toString(16)}`;
     if (this.role === "client" && this.versionNegotiated) {
+      if (info.availableVersions.length === 0) return "the server's Available Versions are empty after Version Negotiation";
       const rank = (version: number) => this.versions.indexOf(version);
       const better = info.availableVersions.find((version) => rank(version) >= 0 && rank(version) < rank(this.version));
       if (better !== undefined) return `downgrade: the server supports 0x${better.toString(16)}, which we prefer`;
@@ -919,6 +922,7 @@ export class Connection {
   /** @internal RFC 9000 §6.2, RFC 9368 §4: move to a version the server offers, or give up. */
   onVersionNegotiation(offered: readonly number[]): void {
     const next = this.versions.find((version) => version !== this.version && offered.includes(version));
+    this.qlog?.versionInformation(this.lastNow, { client: this.versions, server: offered, ...(next !== undefined ? { chosen: next } : {}) });
     if (next === undefined) {
       this.abandon({ code: TransportError.VERSION_NEGOTIATION_ERROR, application: false, reason: `no common QUIC version (server offers ${offered.map((v) => `0x${v.toString(16)}`).join(", ")})`, initiator: "version_negotiation" });
       return;

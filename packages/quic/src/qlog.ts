@@ -140,6 +140,16 @@ export class QlogTrace {
     this.write({ time, name: `quic:${name}`, data });
   }
 
+  /** draft §5.1: the versions each side offered and the one chosen (none when nothing overlaps). */
+  versionInformation(time: number, versions: { readonly client: readonly number[]; readonly server: readonly number[]; readonly chosen?: number }): void {
+    const hex = (version: number) => (version >>> 0).toString(16).padStart(8, "0");
+    this.event(time, "version_information", {
+      client_versions: versions.client.map(hex),
+      server_versions: versions.server.map(hex),
+      ...(versions.chosen !== undefined ? { chosen_version: hex(versions.chosen) } : {}),
+    });
+  }
+
   packetSent(time: number, packet: QlogPacket): void {
     this.event(time, "packet_sent", {
       header: { packet_type: packet.kind, packet_number: packet.pn },
