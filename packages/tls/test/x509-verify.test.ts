@@ -193,14 +193,18 @@ function meshCertificate(subject: string, issuer: string, publicKey: PublicKey, 
 
 describe("path building is bounded", () => {
   it("gives up with certificate_unknown when the signature budget runs out", () => {
-    // Keys K0 … K9; the leaf is signed by K1 and M_i (key K_i, named "Mesh") by K_(i+1): a path exists only through all of them,
-    // and the peer sends them in the worst order, so each step tries every same-named candidate before the right one.
+    // Keys K0 … K(n+1); the leaf is signed by K1 and M_i (key K_i, named "Mesh") by K_(i+1): a path exists only through all of them,
+    // and the peer sends them in the worst order, so each step tries every same-named candidate before the right one:
+    // n(n+1)/2 checks in all, more than the budget, on a path shorter than the length limit.
+    const n = 10;
+    expect(n * (n + 1) / 2).toBeGreaterThan(PATH_LIMITS.maxSignatureChecks);
+    expect(n + 1).toBeLessThan(PATH_LIMITS.maxPathLength);
     let seed = 1;
     const random = (n: number) => Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 0xff);
-    const keys = Array.from({ length: 10 }, () => generatePrivateKey("ed25519", random));
+    const keys = Array.from({ length: n + 2 }, () => generatePrivateKey("ed25519", random));
     const publicKeys = keys.map((key) => provider.publicKeyOf(key));
     const leaf = meshCertificate("leaf.example", "Mesh", publicKeys[0]!, keys[1]!, false, 1);
-    const mesh = Array.from({ length: 8 }, (_, i) => meshCertificate("Mesh", "Mesh", publicKeys[i + 1]!, keys[i + 2]!, true, i + 2)).reverse();
+    const mesh = Array.from({ length: n }, (_, i) => meshCertificate("Mesh", "Mesh", publicKeys[i + 1]!, keys[i + 2]!, true, i + 2)).reverse();
     const outcome = check([leaf, ...mesh]);
     expect(outcome).toMatchObject(refusedWith(CertificateAlert.certificate_unknown));
     expect(outcome.ok ? "" : outcome.reason).toMatch(new RegExp(`gave up after ${PATH_LIMITS.maxSignatureChecks} signature checks`));
@@ -211,8 +215,9 @@ describe("path building is bounded", () => {
     const random = (n: number) => Uint8Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 0xff);
     const validity = { notBefore: Date.UTC(2025, 0, 1), notAfter: Date.UTC(2125, 0, 1), provider, random };
     const mesh = [generateCertificate({ keyType: "ed25519", hosts: [], commonName: "Mesh", isCA: true, ...validity })];
-    for (let i = 0; i < 8; i++) mesh.push(generateCertificate({ keyType: "ed25519", hosts: [], commonName: "Mesh", isCA: true, issuer: mesh[i]!, ...validity }));
-    const leaf = generateCertificate({ keyType: "ed25519", hosts: ["leaf.example"], issuer: mesh[8]!, ...validity });
+    const length = PATH_LIMITS.maxPathLength;
+    for (let i = 0; i < length; i++) mesh.push(generateCertificate({ keyType: "ed25519", hosts: [], commonName: "Mesh", isCA: true, issuer: mesh[i]!, ...validity }));
+    const leaf = generateCertificate({ keyType: "ed25519", hosts: ["leaf.example"], issuer: mesh[length]!, ...validity });
     const outcome = check([leaf.certificate.der, ...mesh.slice(1).map((m) => m.certificate.der)]);
     expect(outcome).toMatchObject(refusedWith(CertificateAlert.bad_certificate));
     expect(outcome.ok ? "" : outcome.reason).toMatch(new RegExp(`no trusted issuer within ${PATH_LIMITS.maxPathLength} certificates`));
