@@ -23,6 +23,8 @@ export interface ConnectionSettings {
   readonly earlyData: boolean;
   /** TLS cipher suites to offer (default: zquic's). */
   readonly cipherSuites?: readonly number[];
+  /** TLS key exchange groups to offer. */
+  readonly groups: readonly number[];
 }
 
 /** A connection that downloads. */
@@ -44,6 +46,7 @@ function hqDownloader(settings: ConnectionSettings): Downloader {
     sessionStore: settings.sessionStore,
     earlyData: settings.earlyData,
     ...(settings.cipherSuites !== undefined ? { cipherSuites: settings.cipherSuites } : {}),
+    groups: settings.groups,
   });
   return {
     fetch: (url) => hqGet(connection, url.pathname),
@@ -61,6 +64,7 @@ function http3Downloader(settings: ConnectionSettings): Downloader {
     sessionStore: settings.sessionStore,
     earlyData: settings.earlyData,
     ...(settings.cipherSuites !== undefined ? { cipherSuites: settings.cipherSuites } : {}),
+    groups: settings.groups,
   });
   return {
     async fetch(url) {

@@ -10,7 +10,7 @@ import { Endpoint, type Connection } from "@zquic/quic";
 import { chainVerifier, insecureVerifier, type CertificateVerifier } from "@zquic/tls";
 import { ZquicError } from "@zquic/wire";
 import { EndpointDriver, type ConnectionListener } from "./driver.js";
-import { checkCommonOptions, endpointSettings, trustOf, type ConnectOptions, type Trust } from "./options.js";
+import { checkCommonOptions, endpointSettings, tlsChoices, trustOf, type ConnectOptions, type Trust } from "./options.js";
 import { defaultSessionStore, type SessionStore } from "./session-store.js";
 import type { Runtime } from "./socket.js";
 import { isIpLiteral, parseTarget, wildcardFor, type QuicTarget } from "./target.js";
@@ -69,7 +69,7 @@ export async function openClientTransport<L extends ConnectionListener>(
           now: () => Date.now(),
           earlyData: options.earlyData === true,
           ...(options.keyLog !== undefined ? { keyLog: options.keyLog } : {}),
-          ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
+          ...tlsChoices(options),
         },
         ...(plan.ticket !== undefined ? { resumption: plan.ticket } : {}),
         ...(plan.token !== undefined ? { token: plan.token } : {}),

@@ -35,4 +35,4 @@ export { H3_ALPN, type Http3ConnectionInfo, type Http3Settings, type QpackUse } 
 export { Http3ConnectionError, Http3StreamError, type Http3StreamErrorKind } from "./http3/errors.js";
 export { trailersOf, withTrailers } from "./http3/trailers.js";
 export { QUIC_V1, QUIC_V2 } from "@zquic/wire";
-export { CipherSuite } from "@zquic/tls";
+export { CipherSuite, NamedGroup } from "@zquic/tls";

@@ -63,6 +63,8 @@ export class LiveConnection implements ConnectionListener {
     const factory = this.#choose(alpn);
     if (factory === undefined && alpn === undefined) return;
     this.#choose = undefined;
+    // A connection that failed in the same flush as its handshake (its first events arrive together) gets no application.
+    if (!this.connection.isOpen) return;
     this.#application = factory?.({ transport: this.connection, wake: () => this.driver.schedule() });
   }
 

@@ -7,7 +7,7 @@
 import type { CongestionAlgorithm, EndpointOptions, SocketAddress, TransportConfig } from "@zquic/quic";
 import type { CryptoProvider } from "@zquic/crypto";
 import { ZquicError, isSupportedVersion } from "@zquic/wire";
-import { cipherSuite, parseCertificatesPem, type Certificate, type CertificateVerifier } from "@zquic/tls";
+import { cipherSuite, keyExchangeGroup, parseCertificatesPem, type Certificate, type CertificateVerifier } from "@zquic/tls";
 import type { ApplicationFactory } from "./application.js";
 import type { SessionStore } from "./session-store.js";
 
@@ -36,6 +36,12 @@ export interface CommonOptions {
    * default: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305).
    */
   readonly cipherSuites?: readonly number[];
+  /**
+   * TLS key exchange groups in preference order, by code point (`NamedGroup`
+   * of `@zquic/tls`; default: X25519MLKEM768, X25519, secp256r1). A client
+   * sends key shares for the first post-quantum and the first classical one.
+   */
+  readonly groups?: readonly number[];
   /**
    * QUIC versions in preference order (default `[QUIC_V1, QUIC_V2]`). A client
    * starts with the first and may be moved to another one the server prefers
@@ -108,7 +114,15 @@ export function checkAlpn(alpn: readonly string[] | undefined): void {
   if (alpn === undefined || alpn.length === 0) throw new ZquicError("ALPN_REQUIRED", "alpn is empty; QUIC requires ALPN (RFC 9001 §8.1): list the protocols to offer, e.g. [\"h3\"]");
 }
 
-/** What every endpoint gets from the common options: crypto, transport settings (after the socket's ECN ability), qlog. */
+/** The TLS choices of the common options (cipher suites, groups), as TLS configuration fields. */
+export function tlsChoices(options: CommonOptions): { cipherSuites?: readonly number[]; groups?: readonly number[] } {
+  return {
+    ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
+    ...(options.groups !== undefined ? { groups: options.groups } : {}),
+  };
+}
+
+/** What every endpoint gets from the common options: crypto, transport settings (after the socket's ECN ability), qlog, versions. */
 export function endpointSettings(provider: CryptoProvider, options: CommonOptions, socketEcn: boolean): Omit<EndpointOptions, "server"> {
   const transport: Partial<TransportConfig> = {
     ecn: socketEcn,
@@ -130,12 +144,15 @@ const hexList = (codes: readonly number[]): string => `[${codes.map((code) => `0
 export function checkCommonOptions(options: CommonOptions): void {
   checkAlpn(options.alpn);
   checkCount("incomingDatagrams", options.incomingDatagrams);
-  const { versions, cipherSuites } = options;
+  const { versions, cipherSuites, groups } = options;
   if (versions !== undefined && (versions.length === 0 || !versions.every(isSupportedVersion))) {
     throw new ZquicError("BAD_OPTION", `versions must list QUIC versions zquic implements (QUIC_V1, QUIC_V2), got ${hexList(versions)}`);
   }
   if (cipherSuites !== undefined && (cipherSuites.length === 0 || !cipherSuites.every((code) => cipherSuite(code) !== undefined))) {
     throw new ZquicError("BAD_OPTION", `cipherSuites must list TLS 1.3 suites zquic implements (CipherSuite), got ${hexList(cipherSuites)}`);
+  }
+  if (groups !== undefined && (groups.length === 0 || !groups.every((code) => keyExchangeGroup(code) !== undefined))) {
+    throw new ZquicError("BAD_OPTION", `groups must list key exchange groups zquic implements (NamedGroup), got ${hexList(groups)}`);
   }
 }
 

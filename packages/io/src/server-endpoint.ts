@@ -10,7 +10,7 @@ import { Endpoint, type Connection, type RetryPolicy, type SocketAddress } from 
 import { AntiReplay, TicketKeys, parseCertificatesPem, parsePrivateKey } from "@zquic/tls";
 import { ZquicError } from "@zquic/wire";
 import { EndpointDriver, type ConnectionListener } from "./driver.js";
-import { checkCommonOptions, checkCount, endpointSettings, type ListenOptions } from "./options.js";
+import { checkCommonOptions, checkCount, endpointSettings, tlsChoices, type ListenOptions } from "./options.js";
 import type { Runtime } from "./socket.js";
 
 /**
@@ -54,7 +54,7 @@ export async function openServerEndpoint(
             ...(ticketKeys !== undefined ? { ticketKeys } : {}),
             ...(earlyData ? { earlyData, antiReplay: new AntiReplay() } : {}),
             ...(options.keyLog !== undefined ? { keyLog: options.keyLog } : {}),
-            ...(options.cipherSuites !== undefined ? { cipherSuites: options.cipherSuites } : {}),
+            ...tlsChoices(options),
           },
           ...(options.preferredAddress !== undefined ? { preferredAddress: options.preferredAddress } : {}),
           retry: retryPolicy(options.retry),

@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import { generateSelfSigned } from "@zquic/tls";
 import { nobleProvider } from "@zquic/crypto";
-import { CipherSuite, MemorySessionStore, QUIC_V1, QUIC_V2, QuicConnectionError, connect, type QuicConnection } from "@zquic/io";
+import { CipherSuite, MemorySessionStore, NamedGroup, QUIC_V1, QUIC_V2, QuicConnectionError, connect, type QuicConnection } from "@zquic/io";
 import { ALPN, accepted, certificate, client, readAll, serve, until } from "./fixture.js";
 import { MemoryNetwork } from "./memory-runtime.js";
 
@@ -244,6 +244,16 @@ describe.concurrent("TLS and version choices", () => {
     await server.close();
   });
 
+  it("uses only the key exchange groups asked for: a HelloRetryRequest bridges a guess, no shared group fails", async ({ expect }) => {
+    const { net, server } = await serve({ groups: [NamedGroup.secp256r1] });
+    const retried = client(net, server);
+    await retried.ready;
+    retried.close();
+    const x25519Only = client(net, server, { groups: [NamedGroup.x25519] });
+    await expect(x25519Only.ready).rejects.toMatchObject({ closeCode: 0x100 + 40, application: false }); // handshake_failure
+    await server.close();
+  });
+
   it("moves a v1 client to v2 when the server prefers it (RFC 9368), and keeps v1 otherwise", async ({ expect }) => {
     const { net, server } = await serve({ versions: [QUIC_V2, QUIC_V1] });
     const upgraded = client(net, server);
@@ -263,6 +273,7 @@ describe.concurrent("TLS and version choices", () => {
     expect(() => connect(net, "https://localhost:4433/", { ...options, versions: [0x709a50c4] })).toThrow(expect.objectContaining({ code: "BAD_OPTION" }));
     expect(() => connect(net, "https://localhost:4433/", { ...options, versions: [] })).toThrow(expect.objectContaining({ code: "BAD_OPTION" }));
     expect(() => connect(net, "https://localhost:4433/", { ...options, cipherSuites: [0x1304] })).toThrow(expect.objectContaining({ code: "BAD_OPTION" }));
+    expect(() => connect(net, "https://localhost:4433/", { ...options, groups: [0x0019] })).toThrow(expect.objectContaining({ code: "BAD_OPTION" }));
     await expect(serve({ cipherSuites: [] })).rejects.toMatchObject({ code: "BAD_OPTION" });
     expect(net.sockets.size).toBe(0);
   });

@@ -253,7 +253,6 @@ export class Connection {
       initialRtt: config.initialRtt,
     });
     this.cids.setPeerInitial(options.peerCid);
-    if (role === "server") this.handshake.peerInitialScid = options.peerCid;
     // RFC 9001 §5.2: Initial keys from the client's first Destination Connection ID.
     this.installInitialKeys(role === "client" ? options.peerCid : options.clientDcid ?? options.originalDcid ?? options.localCid);
 
@@ -640,13 +639,23 @@ export class Connection {
     };
   }
 
-  /** @internal RFC 9002 §6.2.4: a PTO fired; send ack-eliciting probes in `space`. */
+  /**
+   * @internal RFC 9002 §6.2.4: a PTO fired; send ack-eliciting probes in
+   * `space`, and in the other spaces with ack-eliciting packets in flight or
+   * CRYPTO data not yet acknowledged: the peer may hold keys for only one of
+   * them, and the congestion window, full of probes it cannot acknowledge,
+   * would otherwise keep that data back for good.
+   */
   owePtoProbe(space: SpaceId, count: number): void {
-    const state = this.spaces[space];
-    if (state.discarded) return;
-    state.probesOwed = Math.max(state.probesOwed, count);
-    // Resend unacknowledged CRYPTO data in the probe rather than a bare PING.
-    state.cryptoSend.onLost(state.cryptoSend.ackedPrefix, state.cryptoSend.sent - state.cryptoSend.ackedPrefix, false);
+    for (const state of this.spaces) {
+      if (state.discarded) continue;
+      const crypto = state.cryptoSend;
+      const unacknowledged = crypto.sent - crypto.ackedPrefix;
+      if (state.id !== space && unacknowledged === 0 && !this.recovery.hasAckElicitingInFlight(state.id)) continue;
+      state.probesOwed = Math.max(state.probesOwed, state.id === space ? count : 1);
+      // Resend unacknowledged CRYPTO data in the probe rather than a bare PING.
+      crypto.onLost(crypto.ackedPrefix, unacknowledged, false);
+    }
   }
 
   /** RFC 9000 §10.1.2: when a PING is due to keep an idle connection open. */

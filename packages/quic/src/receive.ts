@@ -200,11 +200,15 @@ function headerKeys(connection: Connection, header: ProtectedHeader): PacketKeys
   }
 }
 
-/** RFC 9000 §7.2: the client adopts the server's Source Connection ID from its first packet. */
+/**
+ * RFC 9000 §7.2: each side adopts the peer's Source Connection ID from the
+ * first packet it could decrypt; a header that failed authentication (it may
+ * have been corrupted on the way) must not name the peer.
+ */
 function learnPeerCid(connection: Connection, header: LongHeaderPacket): void {
   if (connection.handshake.peerInitialScid !== undefined) return;
   connection.handshake.peerInitialScid = header.scid;
-  if (connection.role === "client") connection.cids.setPeerInitial(header.scid);
+  connection.cids.setPeerInitial(header.scid);
 }
 
 /** RFC 9000 §6.2: Version Negotiation, honoured only before any other packet from the server. */
