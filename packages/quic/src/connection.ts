@@ -960,7 +960,16 @@ export class Connection {
   onPeerMigrated(path: Path, now: number): void {
     if (this.role === "server" && this.peerParams?.disableActiveMigration && !this.handshake.confirmed) return;
     this.switchPath(path, now);
-    if (!path.validated) this.paths.startValidation(path, this.random(8), now + this.validationTimeout());
+    this.validatePath(path, now);
+  }
+
+  /**
+   * @internal RFC 9000 §8.2.1, §9.6.2: validate `path` unless it is valid or
+   * being validated; a server probes every new path a client probes it on,
+   * its preferred address included.
+   */
+  validatePath(path: Path, now: number): void {
+    if (!path.validated && path.challenge === undefined) this.paths.startValidation(path, this.random(8), now + this.validationTimeout());
   }
 
   private switchPath(path: Path, now: number): void {

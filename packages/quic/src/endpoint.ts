@@ -125,7 +125,11 @@ interface PendingIncoming {
 export class Endpoint {
   private readonly connections = new Set<Connection>();
   private readonly routes = new Map<string, Connection>();
-  /** Clients' first DCIDs, so retransmitted Initials and 0-RTT reach their connection (RFC 9000 §5.2). */
+  /**
+   * Clients' first DCIDs, so retransmitted Initials and 0-RTT reach their
+   * connection (RFC 9000 §5.2), kept for the connection's life: an Initial
+   * delayed past the handshake must not start a second connection.
+   */
   private readonly initialRoutes = new Map<string, Connection>();
   private readonly initialRouteOf = new Map<Connection, string>();
   private readonly pendingIncoming = new Map<string, PendingIncoming>();
@@ -211,7 +215,6 @@ export class Endpoint {
       }
     }
     if (connection.isClosed) this.forget(connection);
-    else if (connection.handshake.confirmed && this.initialRouteOf.size > 0) this.dropInitialRoute(connection);
   }
 
   private forgetRoute(key: string): void {

@@ -175,8 +175,9 @@ function processPacket(connection: Connection, now: number, datagram: Uint8Array
     connection.discardSpace(PacketSpace.Initial);
   }
   // RFC 9000 §9: only clients move; a server follows the newest non-probing packet to its new address.
-  if (connection.role === "server" && header.packetType === "1RTT" && path !== connection.paths.active && !isProbingPacket(frames) && pn === space.ack.largestReceived) {
-    connection.onPeerMigrated(path, now);
+  if (connection.role === "server" && header.packetType === "1RTT" && path !== connection.paths.active) {
+    if (!isProbingPacket(frames) && pn === space.ack.largestReceived) connection.onPeerMigrated(path, now);
+    else connection.validatePath(path, now);
   }
   // RFC 9000 §10.1: any successfully processed packet restarts the idle timer.
   connection.idle.ackElicitingSentSinceReceive = false;

@@ -119,13 +119,17 @@ function openPacket(connection: Connection, builder: DatagramBuilder, space: Pac
 function buildPacket(connection: Connection, builder: DatagramBuilder, space: PacketSpaceState, now: number, windowOpen: boolean, path: Path): Draft | undefined {
   const ackDue = space.ack.ackDue(now);
   // RFC 9002 §7.5: probes are sent whatever the window and the pacer say.
-  const eliciting = (space.probesOwed > 0 || windowOpen) && owesAckEliciting(connection, space, path);
+  const unlimited = space.probesOwed > 0 || windowOpen;
+  // RFC 9000 §8.2, §9.3: path validation does not wait for the window either, so that the first datagram on a new path carries the challenge.
+  const pathFramesOnly = !unlimited && space.id === PacketSpace.Application && owesPathFrames(connection, path, now);
+  const eliciting = (unlimited && owesAckEliciting(connection, space, path)) || pathFramesOnly;
   if (!eliciting && !ackDue) return undefined;
   const draft = openPacket(connection, builder, space);
   if (draft === undefined) return undefined;
   // RFC 9000 §13.2.1: an ACK that is not due yet rides along in a packet that is sent anyway.
   if (space.ack.hasUnacknowledged && draft.kind !== "0RTT") writeAck(connection, builder, draft, now);
-  if (eliciting) {
+  if (pathFramesOnly) writePathFrames(connection, builder, draft, path);
+  else if (eliciting) {
     writeCrypto(builder, draft);
     if (space.id === PacketSpace.Application) writeApplicationFrames(connection, builder, draft, path);
     if ((space.probesOwed > 0 || connection.owed.ping) && !draft.ackEliciting && builder.put(draft, { type: "ping" })) connection.owed.ping = false;
@@ -197,7 +201,7 @@ interface FrameSource {
 
 /** What 0-RTT and 1-RTT packets carry besides ACK and CRYPTO frames, in the order they are written (DESIGN §3). */
 const APPLICATION_FRAMES: readonly FrameSource[] = [
-  { owes: (_, path) => path.responses.length > 0 || path.challenge !== undefined, write: writePathFrames },
+  { owes: (connection, path) => owesPathFrames(connection, path, connection.lastNow), write: writePathFrames },
   { owes: (connection) => connection.handshake.handshakeDoneOwed && connection.role === "server", write: writeHandshakeDone },
   { owes: (connection) => connection.owed.newTokens.length > 0, write: writeNewTokens },
   { owes: (connection) => connection.cids.owesFrames, write: writeCidFrames },
@@ -268,6 +272,11 @@ function writeStreamControlFrames(connection: Connection, builder: DatagramBuild
   for (const [streamId, limit] of streams.takeStreamDataBlocked()) {
     builder.put(draft, { type: "stream_data_blocked", streamId, limit }, { kind: "stream_data_blocked", streamId, limit });
   }
+}
+
+/** True when PATH_RESPONSE or a PATH_CHALLENGE is due on `path`. */
+function owesPathFrames(connection: Connection, path: Path, now: number): boolean {
+  return path.responses.length > 0 || (path.challenge !== undefined && challengeDue(path, now, connection.currentPto()));
 }
 
 /** RFC 9000 §8.2: PATH_RESPONSE and our PATH_CHALLENGE on the path the packet goes on, in 1-RTT. */

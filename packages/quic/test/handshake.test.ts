@@ -90,4 +90,16 @@ describe("handshake through the simulator", () => {
     expect(connection.closeReason).toBeUndefined();
     expect(connection.handshake.confirmed).toBe(true);
   });
+
+  it("routes an Initial delayed past the handshake to its connection instead of starting another (RFC 9000 §5.2)", () =>
+    withSeed(17, () => {
+      let firstInitial: Uint8Array | undefined;
+      const pair = connectedPair({ seed: 17, link: { latency: 10 }, trace: (event) => void (event.type === "send" && (firstInitial ??= event.data.slice())) });
+      expect(pair.run(() => pair.connection.handshake.confirmed && pair.accepted[0]?.handshake.confirmed === true)).toBe("until");
+      pair.server.handleDatagram(pair.net.now, firstInitial!, { local: SERVER_ADDRESS, remote: CLIENT_ADDRESS }, 0);
+      pair.pump();
+      expect(pair.accepted).toHaveLength(1);
+      expect(pair.server.connectionCount).toBe(1);
+      expect(pair.server.pollTransmit(pair.net.now)).toBeNull();
+    }));
 });

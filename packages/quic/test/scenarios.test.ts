@@ -141,7 +141,12 @@ describe("preferred address (RFC 9000 §9.6)", () => {
   it("moves the client to the server's preferred address once the handshake is confirmed", () =>
     withSeed(79, () => {
       const preferred = { address: "10.0.0.4", port: 4433 };
-      const pair = connectedPair({ seed: 79, link: { latency: 10, bandwidth: 50e6 }, server: { preferredAddress: { ipv4: preferred } } });
+      const serverSent: string[][] = [];
+      const qlog = () => (record: string) => {
+        const event = JSON.parse(record.replace(/^\x1e/, "")) as { name?: string; data?: { frames?: { frame_type: string }[] } };
+        if (event.name === "quic:packet_sent") serverSent.push((event.data?.frames ?? []).map((frame) => frame.frame_type));
+      };
+      const pair = connectedPair({ seed: 79, link: { latency: 10, bandwidth: 50e6 }, server: { preferredAddress: { ipv4: preferred } }, serverOptions: { qlog } });
       pair.net.attach(pair.serverNode, preferred);
       const run = uploads(pair, [512 << 10]);
       expect(pair.run(run.done, 60_000)).toBe("until");
@@ -149,5 +154,8 @@ describe("preferred address (RFC 9000 §9.6)", () => {
       expect(pair.connection.path.remote).toEqual(preferred);
       expect(pair.accepted[0]!.path.local).toEqual(preferred);
       expect(pair.clientEvents).toContainEqual({ type: "path_changed", path: expect.objectContaining({ remote: preferred }) });
+      // RFC 9000 §9.6.2: the server probes the path from its preferred address; its answer to the client's probe is its own first probe.
+      const firstAnswer = serverSent.find((frames) => frames.includes("path_response"));
+      expect(firstAnswer).toContain("path_challenge");
     }));
 });
