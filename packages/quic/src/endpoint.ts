@@ -340,7 +340,7 @@ export class Endpoint {
     return "accept";
   }
 
-  /** Accepts a pending attempt (manual mode). */
+  /** Accepts a pending attempt (manual mode); `undefined` when none of its packets decrypts. */
   accept(incoming: Incoming, now: number): Connection | undefined {
     return this.decideManually(incoming, "accept", now);
   }
@@ -403,12 +403,14 @@ export class Endpoint {
       ...(server.preferredAddress ? { preferredAddress: server.preferredAddress } : {}),
       ...(server.issueNewTokens === false ? {} : { issueNewToken: (): Uint8Array => tokens.seal("new_token", path.remote, connection.lastNow) }),
     });
+    for (const datagram of pending.datagrams) connection.handleDatagram(Math.max(now, datagram.now), datagram.data, datagram.path, datagram.ecn);
+    // An attempt none of whose packets decrypts (a corrupted header, a forgery) leaves no state behind.
+    if (connection.handshake.peerInitialScid === undefined) return undefined;
     const routeKey = toHex(header.dcid);
     this.initialRoutes.set(routeKey, connection);
     this.initialRouteOf.set(connection, routeKey);
     this.adopt(connection);
     this.events.push({ type: "connection", connection });
-    for (const datagram of pending.datagrams) connection.handleDatagram(Math.max(now, datagram.now), datagram.data, datagram.path, datagram.ecn);
     this.syncRoutes(connection);
     return connection;
   }

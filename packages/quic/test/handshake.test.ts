@@ -77,6 +77,7 @@ describe("handshake through the simulator", () => {
       server.handleDatagram(0, datagram, { local: SERVER_ADDRESS, remote: CLIENT_ADDRESS }, 0);
     }
     expect(drain(server, 0)).toEqual([]); // nothing decrypted, nothing to say
+    expect(server.connectionCount).toBe(0); // and no state kept
     let now = 0;
     for (let step = 0; step < 400 && !connection.handshake.confirmed; step++) {
       now += 5;
