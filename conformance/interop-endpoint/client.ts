@@ -57,6 +57,7 @@ export async function runClient(env: EndpointEnvironment, plan: ClientPlan, log:
       earlyData: index > 0 && plan.earlyData === true,
       ...(plan.cipherSuites !== undefined ? { cipherSuites: plan.cipherSuites } : {}),
       groups: GROUPS,
+      ...(plan.grease !== undefined ? { grease: plan.grease } : {}),
     };
     const downloader = openDownloader(env.alpn, settings);
     const done = await downloadAll(downloader, requests.map((request) => new URL(request)), env.downloads, log);

@@ -25,6 +25,8 @@ export interface ConnectionSettings {
   readonly cipherSuites?: readonly number[];
   /** TLS key exchange groups to offer. */
   readonly groups: readonly number[];
+  /** GREASE in the ClientHello (default true). */
+  readonly grease?: boolean;
 }
 
 /** A connection that downloads. */
@@ -47,6 +49,7 @@ function hqDownloader(settings: ConnectionSettings): Downloader {
     earlyData: settings.earlyData,
     ...(settings.cipherSuites !== undefined ? { cipherSuites: settings.cipherSuites } : {}),
     groups: settings.groups,
+    ...(settings.grease !== undefined ? { grease: settings.grease } : {}),
   });
   return {
     fetch: (url) => hqGet(connection, url.pathname),
@@ -65,6 +68,7 @@ function http3Downloader(settings: ConnectionSettings): Downloader {
     earlyData: settings.earlyData,
     ...(settings.cipherSuites !== undefined ? { cipherSuites: settings.cipherSuites } : {}),
     groups: settings.groups,
+    ...(settings.grease !== undefined ? { grease: settings.grease } : {}),
   });
   return {
     async fetch(url) {

@@ -21,6 +21,8 @@ export interface ClientPlan {
   readonly transport?: Partial<TransportConfig>;
   /** TLS cipher suites to offer (default: all three). */
   readonly cipherSuites?: readonly number[];
+  /** GREASE in the ClientHello (default true); `chacha20` checks that 0x1303 is the only suite offered. */
+  readonly grease?: boolean;
 }
 
 /** What the server does for a case, beyond serving the files. */
@@ -61,7 +63,7 @@ const SERVE: Support<ServerPlan> = { plan: {} };
 export const CLIENT_CASES: Readonly<Record<string, Support<ClientPlan>>> = {
   handshake: ONE,
   transfer: { plan: { connections: "one", transport: SMALL_WINDOWS } },
-  chacha20: { plan: { connections: "one", cipherSuites: [CipherSuite.TLS_CHACHA20_POLY1305_SHA256] } },
+  chacha20: { plan: { connections: "one", cipherSuites: [CipherSuite.TLS_CHACHA20_POLY1305_SHA256], grease: false } },
   retry: ONE,
   resumption: { plan: { connections: "first-then-rest" } },
   zerortt: { plan: { connections: "first-then-rest", earlyData: true, transport: NO_PMTUD } },

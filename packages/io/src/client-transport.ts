@@ -68,6 +68,7 @@ export async function openClientTransport<L extends ConnectionListener>(
           verifier: verifierOf(plan.trust, provider),
           now: () => Date.now(),
           earlyData: options.earlyData === true,
+          ...(options.grease !== undefined ? { grease: options.grease } : {}),
           ...(options.keyLog !== undefined ? { keyLog: options.keyLog } : {}),
           ...tlsChoices(options),
         },

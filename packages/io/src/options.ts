@@ -62,6 +62,8 @@ export interface ConnectOptions extends CommonOptions {
   readonly insecure?: boolean;
   /** Where tickets and tokens are kept; `null` turns resumption off (default: a shared in-memory store). */
   readonly sessionStore?: SessionStore | null;
+  /** Put GREASE values (RFC 8701) in the ClientHello, to keep servers tolerant of unknown ones (default true). */
+  readonly grease?: boolean;
   /** Send 0-RTT data when a ticket allows it: streams may be opened before `ready`. */
   readonly earlyData?: boolean;
   /** The local IP address to send from (default: any address of the server's family). */
