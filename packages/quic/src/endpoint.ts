@@ -30,6 +30,8 @@ import type { QlogSink } from "./qlog.js";
 const MIN_INITIAL_DCID_LENGTH = 8;
 /** Endpoint-generated datagrams (VN, Retry, resets, refusals) queued at most. */
 const MAX_QUEUED_RESPONSES = 64;
+/** Retired CIDs still routed, at most; the oldest goes first. */
+const MAX_RETIRED_ROUTES = 4096;
 /** Connection attempts held for a manual decision at most. */
 const MAX_PENDING_INCOMING = 256;
 /** RFC 9000 §10.3: a stateless reset is at least this long. */
@@ -132,6 +134,12 @@ export class Endpoint {
    */
   private readonly initialRoutes = new Map<string, Connection>();
   private readonly initialRouteOf = new Map<Connection, string>();
+  /**
+   * CIDs the peer retired, still routed to their connection for three PTOs:
+   * packets that use them may still be in flight (RFC 9000 §5.1.2), and a
+   * stateless reset in answer would end a healthy connection.
+   */
+  private readonly retiredRoutes = new Map<string, { readonly connection: Connection; readonly until: number }>();
   private readonly pendingIncoming = new Map<string, PendingIncoming>();
   private readonly responses: Transmit[] = [];
   private readonly events: EndpointEvent[] = [];
@@ -211,10 +219,16 @@ export class Endpoint {
       for (const change of connection.cids.takeRoutingChanges()) {
         const key = toHex(change.cid);
         if (change.type === "add") this.routes.set(key, connection);
-        else if (this.routes.get(key) === connection) this.forgetRoute(key);
+        else if (this.routes.get(key) === connection) this.retireRoute(key, connection);
       }
     }
     if (connection.isClosed) this.forget(connection);
+  }
+
+  private retireRoute(key: string, connection: Connection): void {
+    this.forgetRoute(key);
+    if (this.retiredRoutes.size >= MAX_RETIRED_ROUTES) this.retiredRoutes.delete(this.retiredRoutes.keys().next().value!);
+    this.retiredRoutes.set(key, { connection, until: connection.lastNow + 3 * connection.currentPto() });
   }
 
   private forgetRoute(key: string): void {
@@ -227,7 +241,7 @@ export class Endpoint {
    * is remembered by its bytes, so a run of datagrams for one connection skips
    * building the table's key.
    */
-  private route(dcid: Uint8Array, long: boolean): Connection | undefined {
+  private route(dcid: Uint8Array, long: boolean, now: number): Connection | undefined {
     const last = this.lastRoute;
     if (last !== undefined && equalBytes(last.cid, dcid)) return last.connection;
     const key = toHex(dcid);
@@ -236,7 +250,12 @@ export class Endpoint {
       this.lastRoute = { cid: dcid.slice(), key, connection };
       return connection;
     }
-    return long ? this.initialRoutes.get(key) : undefined;
+    if (long) return this.initialRoutes.get(key);
+    const retired = this.retiredRoutes.get(key);
+    if (retired === undefined) return undefined;
+    if (now < retired.until) return retired.connection;
+    this.retiredRoutes.delete(key);
+    return undefined;
   }
 
   private dropInitialRoute(connection: Connection): void {
@@ -253,6 +272,7 @@ export class Endpoint {
       if (this.routes.get(key) === connection) this.forgetRoute(key);
     }
     if (this.lastRoute?.connection === connection) this.lastRoute = undefined;
+    for (const [key, retired] of this.retiredRoutes) if (retired.connection === connection) this.retiredRoutes.delete(key);
     this.dropInitialRoute(connection);
   }
 
@@ -269,7 +289,7 @@ export class Endpoint {
     } catch {
       return;
     }
-    const connection = this.route(header.dcid, header.form === "long");
+    const connection = this.route(header.dcid, header.form === "long", now);
     if (connection !== undefined) {
       connection.handleDatagram(now, datagram, path, ecn);
       this.syncRoutes(connection);

@@ -53,6 +53,34 @@ describe("transport scenarios", () => {
       expect(pair.accepted[0]!.path.remote).toEqual(moved);
     }));
 
+  it("still routes a late packet with a CID the client retired when it migrated, instead of resetting (RFC 9000 §5.1.2)", () =>
+    withSeed(66, () => {
+      let lastShortHeader: Uint8Array | undefined;
+      const pair = connectedPair({
+        seed: 66,
+        link: { latency: 10, bandwidth: 50e6 },
+        trace: (event) => void (event.type === "send" && event.from.port === CLIENT_ADDRESS.port && event.from.address === CLIENT_ADDRESS.address && (event.data[0]! & 0x80) === 0 && (lastShortHeader = event.data.slice())),
+      });
+      const run = uploads(pair, [1 << 20]);
+      const moved = { address: "10.0.0.3", port: 50_000 };
+      pair.net.at(150, () => {
+        pair.net.attach(pair.clientNode, moved);
+        pair.connection.migrate(moved);
+      });
+      expect(pair.run(run.done, 60_000)).toBe("until");
+      const server = pair.accepted[0]!;
+      expect(server.path.remote).toEqual(moved);
+      pair.run(() => false, 200); // the RETIRE_CONNECTION_ID arrives and is acknowledged
+      pair.server.handleDatagram(pair.net.now, lastShortHeader!, { local: SERVER_ADDRESS, remote: CLIENT_ADDRESS }, 0);
+      // A stateless reset would go back to where the packet came from; the connection answers on its active path.
+      for (let transmit = pair.server.pollTransmit(pair.net.now); transmit !== null; transmit = pair.server.pollTransmit(pair.net.now)) {
+        expect(transmit.path.remote).toEqual(moved);
+      }
+      pair.run(() => false, 500);
+      expect(pair.connection.isClosed).toBe(false);
+      expect(server.isClosed).toBe(false);
+    }));
+
   it("closes both sides on idle timeout (RFC 9000 §10.1)", () =>
     withSeed(64, () => {
       const pair = connectedPair({ seed: 64, link: { latency: 10 }, transport: { maxIdleTimeout: 2000 } });
