@@ -27,6 +27,7 @@ import { MIN_DATAGRAM_SIZE, MIN_SENDABLE, MtuDiscovery } from "./pmtud.js";
 import { PacketSpaceState, spaceLevel } from "./packet-space.js";
 import { PathManager, type Path } from "./path.js";
 import { QlogTrace, type QlogSink } from "./qlog.js";
+import { QuicBit } from "./quic-bit.js";
 import { Recovery, type HandshakeStatus } from "./recovery.js";
 import { PacketSpace, type SpaceId } from "./sent-packet.js";
 import type { PacketRecord } from "./sent-frames.js";
@@ -118,6 +119,8 @@ export class Connection {
   /** @internal */ readonly config: TransportConfig;
   /** @internal */ readonly provider: CryptoProvider;
   /** @internal */ readonly random: RandomSource;
+  /** @internal RFC 9287: the QUIC Bit of each packet sent. */
+  readonly quicBit: QuicBit;
   /** @internal */ spaces!: readonly [PacketSpaceState, PacketSpaceState, PacketSpaceState];
   /** @internal 1-RTT keys, once both directions are installed. */
   oneRtt: KeyUpdate | undefined;
@@ -198,6 +201,7 @@ export class Connection {
     this.config = config;
     this.provider = options.provider;
     this.random = options.random;
+    this.quicBit = new QuicBit(options.random);
     this.lastNow = now;
     this.localCidLength = options.localCid.length;
     this.localHandshakeCid = options.localCid;
@@ -869,6 +873,7 @@ export class Connection {
     this.recovery.maxAckDelay = params.maxAckDelay;
     this.mtu.setPeerMaximum(params.maxUdpPayloadSize);
     this.cids.setPeerLimit(params.activeConnectionIdLimit);
+    if (params.greaseQuicBit && this.config.greaseQuicBit) this.quicBit.startGreasing();
     if (params.statelessResetToken !== undefined) this.cids.setPeerInitial(this.cids.activePeerCid, params.statelessResetToken);
     if (params.preferredAddress !== undefined) this.cids.addPeerPreferred(params.preferredAddress.connectionId, params.preferredAddress.statelessResetToken);
     this.restartIdleTimer(this.lastNow);

@@ -19,6 +19,8 @@ export interface PacketHeaderFields {
   readonly token: Uint8Array;
   /** 1-RTT packets only. */
   readonly keyPhase: boolean;
+  /** RFC 9287: the QUIC Bit (set unless greased). */
+  readonly fixedBit: boolean;
 }
 
 /** A packet being assembled in a {@link DatagramBuilder}. */
@@ -102,7 +104,7 @@ export class DatagramBuilder {
     const packetStart = this.writer.length;
     let lengthOffset = -1;
     if (fields.kind === "1RTT") {
-      writeShortHeader(this.writer, { dcid: fields.dcid, packetNumber: pn, packetNumberLength: pnLength, spinBit: false, keyPhase: fields.keyPhase });
+      writeShortHeader(this.writer, { dcid: fields.dcid, packetNumber: pn, packetNumberLength: pnLength, spinBit: false, keyPhase: fields.keyPhase, fixedBit: fields.fixedBit });
     } else {
       lengthOffset = writeLongHeader(this.writer, {
         packetType: fields.kind,
@@ -112,6 +114,7 @@ export class DatagramBuilder {
         ...(fields.kind === "initial" ? { token: fields.token } : {}),
         packetNumber: pn,
         packetNumberLength: pnLength,
+        fixedBit: fields.fixedBit,
       }).lengthOffset;
     }
     const draft: Draft = {

@@ -63,7 +63,10 @@ export function receiveDatagram(connection: Connection, now: number, datagram: U
     } catch {
       return; // RFC 9000 §12.2: an unparsable packet ends the datagram.
     }
+    const firstByte = datagram[offset]!;
     offset = header.packetEnd;
+    // RFC 9000 §17.2: the QUIC Bit must be set, unless we said it may be greased (RFC 9287 §3).
+    if ((firstByte & 0x40) === 0 && !connection.config.greaseQuicBit && header.packetType !== "version_negotiation") continue;
     // RFC 9000 §12.2: coalesced packets with another Destination Connection ID are dropped.
     if (firstDcid === undefined) firstDcid = header.dcid;
     else if (!equalBytes(firstDcid, header.dcid)) continue;

@@ -112,6 +112,7 @@ function openPacket(connection: Connection, builder: DatagramBuilder, space: Pac
     scid: connection.localHandshakeCid,
     token: connection.token,
     keyPhase: connection.oneRtt?.keyPhase ?? false,
+    fixedBit: connection.quicBit.next(),
   };
   return builder.open(space, sending.keys, sending.generation, fields, space.nextPn, pnLength, CONTROL_FRAME_ROOM);
 }

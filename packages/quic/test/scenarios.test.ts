@@ -81,6 +81,24 @@ describe("transport scenarios", () => {
       expect(server.isClosed).toBe(false);
     }));
 
+  it("greases the QUIC Bit when both sides offer grease_quic_bit, and never when one did not (RFC 9287)", () =>
+    withSeed(67, () => {
+      type Sent = { from: number; bit: boolean };
+      const transfer = (clientOptions: Parameters<typeof connectedPair>[0]["clientOptions"]) => {
+        const sent: Sent[] = [];
+        const pair = connectedPair({ seed: 67, link: { latency: 10 }, trace: (event) => void (event.type === "send" && sent.push({ from: event.from.port, bit: (event.data[0]! & 0x40) !== 0 })), ...(clientOptions ? { clientOptions } : {}) });
+        const run = uploads(pair, [200_000]);
+        expect(pair.run(run.done, 10_000)).toBe("until");
+        checkUploads(run);
+        return { fromClient: sent.filter((s) => s.from === CLIENT_ADDRESS.port && !s.bit).length, fromServer: sent.filter((s) => s.from === SERVER_ADDRESS.port && !s.bit).length };
+      };
+      const greased = transfer(undefined);
+      expect(greased.fromClient).toBeGreaterThan(0);
+      expect(greased.fromServer).toBeGreaterThan(0);
+      // A client configured not to grease neither offers the parameter nor clears the bit; so the server keeps it set too.
+      expect(transfer({ transport: { greaseQuicBit: false } })).toEqual({ fromClient: 0, fromServer: 0 });
+    }));
+
   it("closes both sides on idle timeout (RFC 9000 §10.1)", () =>
     withSeed(64, () => {
       const pair = connectedPair({ seed: 64, link: { latency: 10 }, transport: { maxIdleTimeout: 2000 } });
