@@ -560,8 +560,16 @@ export class Connection {
 
   /** RFC 9001 §6: starts a key update. False when one is not allowed yet. */
   updateKeys(): boolean {
-    if (this.oneRtt === undefined || !this.handshake.confirmed) return false;
-    return this.oneRtt.initiate(this.lastNow);
+    if (!this.handshake.confirmed) return false;
+    return this.initiateKeyUpdate(this.lastNow);
+  }
+
+  /** @internal RFC 9001 §6.1: starts a key update if one is allowed now, and records it in the qlog. */
+  initiateKeyUpdate(now: number): boolean {
+    const keys = this.oneRtt;
+    if (keys === undefined || !keys.initiate(now)) return false;
+    this.qlog?.keyUpdated(now, `${this.role}_1rtt_secret`, "local_update", keys.writeGeneration);
+    return true;
   }
 
   /** Closes the connection with an application error code (CONNECTION_CLOSE 0x1d). */

@@ -97,7 +97,7 @@ function maybeUpdateKeys(connection: Connection): void {
   const keys = connection.oneRtt!;
   if (!connection.handshake.confirmed) return;
   const budget = connection.config.keyUpdateInterval > 0 ? connection.config.keyUpdateInterval : Infinity;
-  if (keys.packetsWithWriteKeys >= Math.min(budget, keys.confidentialityLimit * 0.75)) keys.initiate(connection.lastNow);
+  if (keys.packetsWithWriteKeys >= Math.min(budget, keys.confidentialityLimit * 0.75)) connection.initiateKeyUpdate(connection.lastNow);
 }
 
 /** Opens a packet of `space` in the datagram, if the space has keys and room is left. */

@@ -41,4 +41,23 @@ describe("qlog (draft-ietf-quic-qlog-main-schema-14, quic-events-13)", () => {
       expect(streamFrames.length).toBeGreaterThan(100);
       expect(clientEvents.some((e) => e.name === "quic:packet_lost")).toBe(true);
     }));
+
+  it("records a key update as local_update where it starts and remote_update where it is followed (RFC 9001 §6)", () =>
+    withSeed(78, () => {
+      const client: string[] = [];
+      const server: string[] = [];
+      const pair = connectedPair({
+        seed: 78,
+        link: { latency: 10, bandwidth: 20e6 },
+        clientOptions: { qlog: () => (record) => client.push(record) },
+        serverOptions: { qlog: () => (record) => server.push(record) },
+      });
+      expect(pair.run(() => pair.connection.handshake.confirmed)).toBe("until");
+      expect(pair.connection.updateKeys()).toBe(true);
+      const run = uploads(pair, [300_000]);
+      expect(pair.run(run.done, 60_000)).toBe("until");
+      const updates = (trace: string[]) => records(trace).filter((e) => e.name === "quic:key_updated" && e.data!.key_phase !== undefined).map((e) => [e.data!.key_type, e.data!.trigger, e.data!.key_phase]);
+      expect(updates(client)).toContainEqual(["client_1rtt_secret", "local_update", 1]);
+      expect(updates(server)).toContainEqual(["client_1rtt_secret", "remote_update", 1]);
+    }));
 });
