@@ -495,41 +495,48 @@ export class Connection {
    * completes, only a client resuming with 0-RTT may open streams.
    */
   openStream(bidirectional = true): number | undefined {
+    this.wake();
     this.checkOpen();
     return this.streams.open(bidirectional);
   }
 
   /** Buffers stream data; returns how many bytes were taken (fewer when the send buffer is full). */
   streamWrite(streamId: number, data: Uint8Array, fin = false): number {
+    this.wake();
     this.checkOpen();
     return this.streams.write(streamId, data, fin);
   }
 
   /** Ends the sending part of a stream. */
   streamFinish(streamId: number): void {
+    this.wake();
     this.checkOpen();
     this.streams.finish(streamId);
   }
 
   /** Reads in-order stream data; `undefined` when none is available yet. Throws `STREAM_RESET` when the peer reset it. */
   streamRead(streamId: number, maxBytes?: number): StreamReadResult | undefined {
+    this.wake(); // reading returns flow-control credit (MAX_STREAM_DATA, MAX_DATA)
     return this.streams.read(streamId, maxBytes, this.lastNow, this.recovery.rtt.smoothedRtt);
   }
 
   /** Abandons sending on a stream (RESET_STREAM). */
   streamReset(streamId: number, errorCode: number): void {
+    this.wake();
     this.checkOpen();
     this.streams.reset(streamId, errorCode);
   }
 
   /** Asks the peer to stop sending on a stream (STOP_SENDING) and discards its data. */
   streamStopSending(streamId: number, errorCode: number): void {
+    this.wake();
     this.checkOpen();
     this.streams.stopSending(streamId, errorCode);
   }
 
   /** Sets a stream's scheduling priority (RFC 9218 urgency and incremental). */
   setStreamPriority(streamId: number, priority: StreamPriority): void {
+    this.wake();
     this.streams.setPriority(streamId, priority);
   }
 
@@ -546,6 +553,7 @@ export class Connection {
 
   /** Queues an unreliable datagram (RFC 9221). Throws when it cannot ever be sent. */
   sendDatagram(data: Uint8Array): void {
+    this.wake();
     this.checkOpen();
     if (data.length > this.maxDatagramPayload) {
       throw new ZquicError("DATAGRAM_TOO_LARGE", `datagram of ${data.length} bytes exceeds the current maximum of ${this.maxDatagramPayload} (see maxDatagramPayload)`);
@@ -555,11 +563,13 @@ export class Connection {
 
   /** Sends a PING (keeps the path and the peer's idle timer alive). */
   ping(): void {
+    this.wake();
     this.owed.ping = true;
   }
 
   /** RFC 9001 §6: starts a key update. False when one is not allowed yet. */
   updateKeys(): boolean {
+    this.wake();
     if (!this.handshake.confirmed) return false;
     return this.initiateKeyUpdate(this.lastNow);
   }
@@ -574,6 +584,7 @@ export class Connection {
 
   /** Closes the connection with an application error code (CONNECTION_CLOSE 0x1d). */
   close(errorCode = 0, reason = ""): void {
+    this.wake();
     this.startClose({ code: errorCode, application: true, reason, initiator: "local" });
   }
 
@@ -721,8 +732,20 @@ export class Connection {
     return this.tls.waiting;
   }
 
+  /**
+   * @internal Called by every application call that may give the connection
+   * something to send or move its timers, so that an endpoint polls only the
+   * connections that can have changed.
+   */
+  onWake: (() => void) | undefined;
+
+  private wake(): void {
+    this.onWake?.();
+  }
+
   /** Re-runs TLS output processing; call after `waiting` settles. */
   resume(now: number): void {
+    this.wake();
     this.lastNow = now;
     this.drainTls(now);
   }
@@ -1030,6 +1053,7 @@ export class Connection {
    * once; a PATH_CHALLENGE validates it.
    */
   migrate(local: SocketAddress): void {
+    this.wake();
     if (this.role !== "client") throw new ZquicError("MIGRATION_ROLE", "only a client initiates migration (RFC 9000 §9)");
     if (!this.handshake.confirmed) throw new ZquicError("MIGRATION_EARLY", "migration must wait until the handshake is confirmed (RFC 9000 §9)");
     if (this.peerParams?.disableActiveMigration) throw new ZquicError("MIGRATION_DISABLED", "the server disabled active migration");

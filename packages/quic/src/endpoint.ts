@@ -22,6 +22,7 @@ import {
 } from "@zquic/wire";
 import type { Ecn, NetworkPath, SocketAddress, Transmit } from "@zquic/wire";
 import { transportConfig, type TransportConfig } from "./config.js";
+import { TimerQueue } from "./timer-queue.js";
 import { Connection, MIN_DATAGRAM_SIZE, type ClientTlsOptions, type ServerTlsOptions } from "./connection.js";
 import { ResetTokens, TokenSealer, type TokenLifetimes } from "./token.js";
 import type { QlogSink } from "./qlog.js";
@@ -126,6 +127,15 @@ interface PendingIncoming {
  */
 export class Endpoint {
   private readonly connections = new Set<Connection>();
+  /**
+   * Connections that may have something to send: touched by a datagram, a
+   * timer or the application since they last had nothing. Only these are
+   * polled, so idle connections cost nothing per poll.
+   */
+  private readonly sendable = new Set<Connection>();
+  /** Connections whose deadline may have moved since {@link timers} last heard it. */
+  private readonly timerStale = new Set<Connection>();
+  private readonly timers = new TimerQueue<Connection>();
   private readonly routes = new Map<string, Connection>();
   /**
    * Clients' first DCIDs, so retransmitted Initials and 0-RTT reach their
@@ -210,7 +220,15 @@ export class Endpoint {
 
   private adopt(connection: Connection): void {
     this.connections.add(connection);
+    connection.onWake = () => this.touch(connection);
+    this.touch(connection);
     this.syncRoutes(connection);
+  }
+
+  /** `connection` may have something to send, and its deadline may have moved. */
+  private touch(connection: Connection): void {
+    this.sendable.add(connection);
+    this.timerStale.add(connection);
   }
 
   /** Applies a connection's CID changes to the routing table. */
@@ -267,6 +285,10 @@ export class Endpoint {
 
   private forget(connection: Connection): void {
     this.connections.delete(connection);
+    connection.onWake = undefined;
+    this.sendable.delete(connection);
+    this.timerStale.delete(connection);
+    this.timers.set(connection, undefined);
     for (const issued of connection.cids.localCids()) {
       const key = toHex(issued.cid);
       if (this.routes.get(key) === connection) this.forgetRoute(key);
@@ -292,6 +314,7 @@ export class Endpoint {
     const connection = this.route(header.dcid, header.form === "long", now);
     if (connection !== undefined) {
       connection.handleDatagram(now, datagram, path, ecn);
+      this.touch(connection);
       this.syncRoutes(connection);
       return;
     }
@@ -299,6 +322,7 @@ export class Endpoint {
       // RFC 9000 §10.3.1: an unroutable datagram may be a stateless reset for one of ours.
       for (const candidate of this.connections) {
         if (candidate.detectStatelessReset(datagram)) {
+          this.touch(candidate);
           this.syncRoutes(candidate);
           return;
         }
@@ -498,33 +522,35 @@ export class Endpoint {
   pollTransmit(now: number): Transmit | null {
     const response = this.responses.shift();
     if (response !== undefined) return response;
-    for (const connection of this.connections) {
+    for (const connection of this.sendable) {
       const transmit = connection.pollTransmit(now);
+      this.timerStale.add(connection);
       this.syncRoutes(connection);
-      if (transmit !== null) {
-        // Round robin: a connection that sent goes to the back of the line (the set's order).
-        if (this.connections.size > 1 && this.connections.delete(connection)) this.connections.add(connection);
-        return transmit;
+      if (transmit === null) {
+        // Nothing until a datagram, a timer or the application touches it again.
+        this.sendable.delete(connection);
+        continue;
       }
+      // Round robin: a connection that sent goes to the back of the line (the set's order).
+      if (this.sendable.size > 1 && this.sendable.delete(connection)) this.sendable.add(connection);
+      return transmit;
     }
     return null;
   }
 
   /** The earliest deadline of any connection. */
   pollTimeout(): number | undefined {
-    let earliest: number | undefined;
-    for (const connection of this.connections) {
-      const timeout = connection.pollTimeout();
-      if (timeout !== undefined && (earliest === undefined || timeout < earliest)) earliest = timeout;
-    }
-    return earliest;
+    for (const connection of this.timerStale) this.timers.set(connection, connection.pollTimeout());
+    this.timerStale.clear();
+    return this.timers.earliest();
   }
 
   /** Runs the timers that are due. */
   handleTimeout(now: number): void {
-    for (const connection of [...this.connections]) {
-      const timeout = connection.pollTimeout();
-      if (timeout !== undefined && timeout <= now) connection.handleTimeout(now);
+    this.pollTimeout();
+    for (const connection of this.timers.takeDue(now)) {
+      connection.handleTimeout(now);
+      this.touch(connection);
       this.syncRoutes(connection);
     }
   }

@@ -99,6 +99,26 @@ describe("transport scenarios", () => {
       expect(transfer({ transport: { greaseQuicBit: false } })).toEqual({ fromClient: 0, fromServer: 0 });
     }));
 
+  it("polls only connections that something touched: idle ones cost nothing per poll", () =>
+    withSeed(68, () => {
+      const pair = connectedPair({ seed: 68, link: { latency: 10 } });
+      const others = Array.from({ length: 20 }, () => pair.reconnect());
+      expect(pair.run(() => [pair.connection, ...others].every((c) => c.handshake.confirmed) && pair.accepted.length === 21 && pair.accepted.every((c) => c.handshake.confirmed))).toBe("until");
+      pair.run(() => false, 1000); // every ACK and NEW_CONNECTION_ID exchanged
+      let polled = 0;
+      for (const connection of pair.accepted) {
+        const original = connection.pollTransmit.bind(connection);
+        connection.pollTransmit = (now: number) => (polled++, original(now));
+      }
+      expect(pair.server.pollTransmit(pair.net.now)).toBeNull();
+      expect(polled).toBe(0);
+      // The application touches one connection: only that one is polled.
+      const streamId = pair.accepted[3]!.openStream()!;
+      pair.accepted[3]!.streamWrite(streamId, new Uint8Array(100), true);
+      expect(pair.server.pollTransmit(pair.net.now)).not.toBeNull();
+      expect(polled).toBe(1);
+    }));
+
   it("closes both sides on idle timeout (RFC 9000 §10.1)", () =>
     withSeed(64, () => {
       const pair = connectedPair({ seed: 64, link: { latency: 10 }, transport: { maxIdleTimeout: 2000 } });
