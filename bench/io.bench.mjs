@@ -6,7 +6,7 @@
 //   - resident memory of a zquic server holding ZQUIC_BENCH_CONNECTIONS idle connections.
 // Run: npx tsc -b && node bench/run.mjs io
 // Tunables: ZQUIC_BENCH_RUNS (5), ZQUIC_BENCH_BYTES (50 MiB), ZQUIC_BENCH_HANDSHAKE_MS (10000),
-// ZQUIC_BENCH_CONNECTIONS (10000), ZQUIC_BENCH_PARTS (bulk,handshakes,memory).
+// ZQUIC_BENCH_CONNECTIONS (10000), ZQUIC_BENCH_PARTS (bulk,handshakes,memory), ZQUIC_BENCH_LIMIT_S (180: bound of each part).
 import { join } from "node:path";
 import { connect } from "@zquic/node";
 import { machine } from "./lib.mjs";
@@ -18,7 +18,7 @@ const SIZE = Number(process.env.ZQUIC_BENCH_BYTES ?? 50 << 20);
 const HANDSHAKE_MS = Number(process.env.ZQUIC_BENCH_HANDSHAKE_MS ?? 10_000);
 const CONNECTIONS = Number(process.env.ZQUIC_BENCH_CONNECTIONS ?? 10_000);
 /** No single measurement may run longer than this. */
-const LIMIT_MS = 180_000;
+const LIMIT_MS = Number(process.env.ZQUIC_BENCH_LIMIT_S ?? 180) * 1000;
 
 const ws = scratch("io-bench");
 ws.publish("bulk.bin", SIZE);
