@@ -24,7 +24,7 @@ import { zquic } from "./peers/zquic.js";
 import { output } from "./process.js";
 import { CertificateCache } from "./runner/certs.js";
 import { executeCase, type Pair, type RunResult } from "./runner/execute.js";
-import { cellStatus, renderReport, type Cell } from "./runner/results.js";
+import { cellStatus, deviationNotes, renderReport, type Cell } from "./runner/results.js";
 
 /** The peers by name. */
 const PEERS: Readonly<Record<string, Peer>> = { zquic, ngtcp2 };
@@ -109,7 +109,10 @@ async function main(): Promise<number> {
     pairs: pairs.map((pair) => `${pair.client.name} → ${pair.server.name}`),
     cases,
     cells,
-    notes: cases.flatMap((c) => (c.path.kind === "direct" ? [`- \`${c.name}\` runs without the relay: ${c.path.reason}.`] : [])),
+    notes: [
+      ...cases.flatMap((c) => (c.path.kind === "direct" ? [`- \`${c.name}\` runs without the relay: ${c.path.reason}.`] : [])),
+      ...deviationNotes(pairs, cases),
+    ],
   });
   await writeFile(values.results, report);
   await writeFile(join(out, "results.json"), JSON.stringify(cells.map((cell) => ({ case: cell.testCase.name, pair: cell.pair, runs: cell.runs })), null, 2));

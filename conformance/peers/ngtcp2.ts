@@ -128,4 +128,12 @@ export const ngtcp2: Peer = {
   version: installedVersion,
   server: serverPlan,
   client: clientPlan,
+  deviations: [
+    {
+      case: "connectionmigration",
+      role: "server",
+      note:
+        "gtlsserver 0.12.1 answers the client's probe of its preferred address with PATH_RESPONSE alone and sends its own PATH_CHALLENGE a datagram later, so the runner's rule (the server's first datagram on a new path carries PATH_CHALLENGE, RFC 9000 §9.6.2) fails; ngtcp2 → ngtcp2 fails it the same way",
+    },
+  ],
 };

@@ -64,6 +64,15 @@ export interface Peer {
   server(context: ServerContext): Plan<Launch>;
   /** The client processes for a case, run one after another. */
   client(context: ClientContext): Plan<readonly Launch[]>;
+  /** Known ways this peer fails a case's checks in a role (reported beside the matrix). */
+  readonly deviations?: readonly PeerDeviation[];
+}
+
+/** A check a peer is known to fail in one role, and why. */
+export interface PeerDeviation {
+  readonly case: string;
+  readonly role: "client" | "server";
+  readonly note: string;
 }
 
 /** The protocol two peers use for `testCase`: the case's own when both speak it, else the first they share. */

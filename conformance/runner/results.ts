@@ -7,6 +7,7 @@
  */
 import type { TestCase } from "../cases.js";
 import type { RunResult, Status } from "./execute.js";
+import type { Peer } from "../peers/peer.js";
 
 /** The outcome of one case for one pair, over its repetitions. */
 export interface Cell {
@@ -78,4 +79,17 @@ export function renderReport(report: Report): string {
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** What the peers in `pairs` are known to get wrong in `cases`, once per peer, case and role. */
+export function deviationNotes(pairs: readonly { readonly client: Peer; readonly server: Peer }[], cases: readonly TestCase[]): string[] {
+  const notes = new Set<string>();
+  for (const pair of pairs) {
+    for (const [role, peer] of [["client", pair.client], ["server", pair.server]] as const) {
+      for (const deviation of peer.deviations ?? []) {
+        if (deviation.role === role && cases.some((c) => c.name === deviation.case)) notes.add(`- \`${deviation.case}\` with ${peer.name} as the ${role}: ${deviation.note}.`);
+      }
+    }
+  }
+  return [...notes];
 }

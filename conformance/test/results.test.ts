@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { compareDownloads, downloadsComplete } from "../capture/downloads.js";
 import { findCase } from "../cases.js";
 import type { RunResult } from "../runner/execute.js";
-import { cellStatus, measurement, renderReport } from "../runner/results.js";
+import { ngtcp2 } from "../peers/ngtcp2.js";
+import { zquic } from "../peers/zquic.js";
+import { cellStatus, deviationNotes, measurement, renderReport } from "../runner/results.js";
 
 const run = (status: RunResult["status"], extra: Partial<RunResult> = {}): RunResult => ({ status, reason: "", checks: [], durationMs: 1000, directory: "/tmp/x", ...extra });
 
@@ -64,5 +66,14 @@ describe("download comparison", () => {
     expect(report).toEqual({ expected: ["same", "changed", "absent"], missing: ["absent"], unexpected: ["extra"], mismatched: ["changed"] });
     expect(downloadsComplete(report)).toBe(false);
     expect(downloadsComplete(await compareDownloads(www, downloads, ["same"]))).toBe(false);
+  });
+
+  it("notes a peer's known deviation only where that peer plays that role in a case that ran", () => {
+    const migration = findCase("connectionmigration")!;
+    const ngtcp2Server = deviationNotes([{ client: zquic, server: ngtcp2 }], [migration]);
+    expect(ngtcp2Server).toHaveLength(1);
+    expect(ngtcp2Server[0]).toContain("`connectionmigration` with ngtcp2 as the server");
+    expect(deviationNotes([{ client: ngtcp2, server: zquic }], [migration])).toEqual([]);
+    expect(deviationNotes([{ client: zquic, server: ngtcp2 }], [findCase("handshake")!])).toEqual([]);
   });
 });
