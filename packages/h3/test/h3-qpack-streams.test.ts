@@ -78,4 +78,25 @@ describe("QPACK over HTTP/3 connections", () => {
     const requests = pair.server().events.filter((e) => e.type === "request");
     expect(requests.map((r) => header(r.headers, "x-trace")).sort()).toEqual(["trace-0-abcdefghijklmnop", "trace-1-abcdefghijklmnop", "trace-2-abcdefghijklmnop"]);
   });
+
+  it("delivers a response whose headers waited for the server's inserts, after its FIN was already read", () => {
+    const tap = new Tap().hold(StreamType.QPACK_ENCODER);
+    const responseHeaders = fields({ ":status": "200", "x-served-by": "zquic-test-origin-with-a-long-name", "x-request-trace": "abcdef-0123456789" });
+    const pair = h3Pair({
+      seed: 14,
+      wrapServer: tap.wrap,
+      onServer: (e, h3) => {
+        if (e.type === "request") h3.sendResponse(e.streamId, responseHeaders, { endStream: true });
+      },
+    });
+    expect(pair.run(() => pair.client.events.some((e) => e.type === "settings") && pair.server().events.some((e) => e.type === "settings")).reason).toBe("until");
+    const id = pair.client.h3.sendRequest(get("/x"), { endStream: true })!;
+    // The response, HEADERS and FIN, reaches the client; the inserts it references do not.
+    pair.run(() => false, 300);
+    expect(pair.server().h3.qpackState().encoder.insertCount).toBeGreaterThan(0);
+    expect(pair.client.events.some((e) => e.type === "response")).toBe(false);
+    tap.release();
+    expect(pair.run(() => pair.client.events.some((e) => e.type === "end" && e.streamId === id)).reason).toBe("until");
+    expect(pair.client.events.find((e) => e.type === "response")).toMatchObject({ streamId: id, headers: responseHeaders });
+  });
 });

@@ -602,7 +602,17 @@ export class H3Connection {
     this.peerUni.delete(id);
     const stream = this.messages.get(id);
     if (stream === undefined) return;
-    this.messages.delete(id);
+    // RFC 9204 §2.1.2: the transport may have handed over every byte, FIN included, of a message whose
+    // field section still waits for inserts; the message lives on until it is processed.
+    if (stream.inbound !== undefined && !stream.inbound.done) {
+      stream.transportClosed = true;
+      return;
+    }
+    this.forgetMessage(stream);
+  }
+
+  private forgetMessage(stream: MessageStream): void {
+    this.messages.delete(stream.id);
     if (this.role === "server" && stream.pushId !== undefined) this.serverPushes.forget(stream.pushId);
   }
 
@@ -875,6 +885,7 @@ export class H3Connection {
   private endInbound(stream: MessageStream, inbound: Inbound): void {
     inbound.done = true;
     this.readable.delete(stream.id);
+    if (stream.transportClosed) this.forgetMessage(stream);
   }
 
   private onEncoderStreamData(data: Uint8Array): void {
@@ -1030,6 +1041,7 @@ export class H3Connection {
       requestMethod: setup.requestMethod,
       extendedConnect: setup.extendedConnect ?? false,
       capsuleProtocol: setup.capsuleProtocol ?? false,
+      transportClosed: false,
       inbound:
         setup.expect === undefined
           ? undefined

@@ -51,6 +51,8 @@ export interface MessageStream {
   capsuleProtocol: boolean;
   readonly inbound: Inbound | undefined;
   readonly outbound: Outbound | undefined;
+  /** The transport is done with the stream while HTTP/3 still holds some of what it read (a field section waiting for QPACK inserts). */
+  transportClosed: boolean;
 }
 
 /** Whether reading the stream's transport data may go on. */
