@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DOQ_NO_ERROR, DoqServerSession, type DoqHandler, type DoqServerEvent, type DoqServerLimits } from "@zquic/doq";
+import { DOQ_NO_ERROR, DoqServerSession, type DoqHandler, type DoqServerEvent, type DoqServerLimits, type TokenBucket } from "@zquic/doq";
 import type { Connection, ConnectionEvent, SocketAddress } from "@zquic/quic";
 import { type ConnectionListener, type EndpointDriver, monotonicNow } from "./driver.js";
 
@@ -12,6 +12,8 @@ import { type ConnectionListener, type EndpointDriver, monotonicNow } from "./dr
 export interface DoqServerConnectionSettings {
   readonly handler: DoqHandler;
   readonly limits: Partial<DoqServerLimits>;
+  /** The query-rate bucket of the client's address, shared by its connections. */
+  readonly rate: TokenBucket;
   /** Hears what happened to each query, with the client's address. */
   readonly onEvent: (event: DoqServerEvent, client: SocketAddress) => void;
   /** The transport let the connection go. */
@@ -30,6 +32,7 @@ export class DoqServerConnection implements ConnectionListener {
     this.#session = new DoqServerSession(transport, {
       handler: settings.handler,
       limits: settings.limits,
+      rate: settings.rate,
       wake: () => this.#flush(),
     });
   }

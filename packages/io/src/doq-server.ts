@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DOQ_ALPN, DOQ_PORT, type DoqHandler, type DoqServerEvent, type DoqServerLimits } from "@zquic/doq";
+import { DEFAULT_DOQ_SERVER_LIMITS, DOQ_ALPN, DOQ_PORT, TokenBucket, type DoqHandler, type DoqServerEvent, type DoqServerLimits } from "@zquic/doq";
 import type { Connection, SocketAddress } from "@zquic/quic";
 import type { EndpointDriver } from "./driver.js";
 import { DoqServerConnection } from "./doq-server-connection.js";
@@ -19,7 +19,11 @@ export interface DoqListenOptions extends Omit<ListenOptions, "alpn"> {
   readonly port?: number;
   /** Accept replayable queries in 0-RTT data (default true; RFC 9250 §4.5 holds the others back). */
   readonly earlyData?: boolean;
-  /** What one connection may ask; beyond it queries are reset with DOQ_EXCESSIVE_LOAD. */
+  /**
+   * What one client may ask; beyond it queries are reset with DOQ_EXCESSIVE_LOAD. The query
+   * rate is per client IP address (its connections share one bucket, so opening more does not
+   * buy more), the number of concurrent queries per connection.
+   */
   readonly limits?: Partial<DoqServerLimits>;
   /** Hears what happened to each query, with the client's address (for logs and metrics). */
   readonly onEvent?: (event: DoqServerEvent, client: SocketAddress) => void;
@@ -28,6 +32,8 @@ export interface DoqListenOptions extends Omit<ListenOptions, "alpn"> {
 /** A listening DoQ server. */
 export class DoqServer {
   readonly #connections = new Set<DoqServerConnection>();
+  /** The query-rate bucket of each client address with connections open, and how many. */
+  readonly #rates = new Map<string, { readonly bucket: TokenBucket; connections: number }>();
   #driver!: EndpointDriver;
   #closing: Promise<void> | undefined;
 
@@ -54,15 +60,32 @@ export class DoqServer {
 
   /** @internal A connection the endpoint admitted. */
   accept(transport: Connection, driver: EndpointDriver): DoqServerConnection {
+    const address = transport.path.remote.address;
+    const rate = this.#rateOf(address);
+    rate.connections++;
     const connection: DoqServerConnection = new DoqServerConnection(transport, driver, {
       handler: this.handler,
       limits: this.options.limits ?? {},
+      rate: rate.bucket,
       onEvent: this.options.onEvent ?? (() => undefined),
-      onClosed: () => this.#connections.delete(connection),
+      onClosed: () => {
+        this.#connections.delete(connection);
+        if (--rate.connections === 0) this.#rates.delete(address);
+      },
     });
     this.#connections.add(connection);
     if (this.#closing !== undefined) connection.close(SHUTTING_DOWN);
     return connection;
+  }
+
+  #rateOf(address: string): { readonly bucket: TokenBucket; connections: number } {
+    let rate = this.#rates.get(address);
+    if (rate === undefined) {
+      const limits = { ...DEFAULT_DOQ_SERVER_LIMITS, ...this.options.limits };
+      rate = { bucket: new TokenBucket(limits.queriesPerSecond, limits.queryBurst), connections: 0 };
+      this.#rates.set(address, rate);
+    }
+    return rate;
   }
 
   /** Closes every connection with DOQ_NO_ERROR, waits until the transport let them go, and releases the socket. */

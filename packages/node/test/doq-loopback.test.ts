@@ -285,6 +285,25 @@ describe("per-client limits (DOQ_EXCESSIVE_LOAD)", () => {
       await fixture.server.close();
     }
   });
+
+  it("counts the rate per client address: a second connection from it gets no fresh allowance", async () => {
+    const fixture = await startServer(zoneHandler(), { limits: { queriesPerSecond: 0.5, queryBurst: 3 } });
+    const first = client();
+    const second = client();
+    try {
+      for (let i = 0; i < 3; i++) expect((await first.ask(fixture.address, "example.zns", "A")).message.rcode).toBe(Rcode.NOERROR);
+      const outcome = await second.ask(fixture.address, "example.zns", "A").then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(outcome).toBeInstanceOf(DoqQueryError);
+      expect((outcome as DoqQueryError).doqErrorCode).toBe(DOQ_EXCESSIVE_LOAD);
+    } finally {
+      await first.close();
+      await second.close();
+      await fixture.server.close();
+    }
+  });
 });
 
 describe("connection management (§4.4)", () => {

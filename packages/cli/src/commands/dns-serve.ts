@@ -40,8 +40,8 @@ Options:
   --upstream-insecure       accept any certificate from a doq:// upstream (testing only)
   --upstream-timeout MS     time the upstream gets before SERVFAIL (default ${DEFAULTS.upstreamTimeoutMs})
   --max-streams N           queries one connection may have in progress (default ${DEFAULTS.maxStreams})
-  --qps N                   queries a second one connection may send, sustained (default ${DEFAULTS.qps})
-  --burst N                 queries one connection may send at once above the rate (default ${DEFAULTS.burst})
+  --qps N                   queries a second one client address may send, sustained (default ${DEFAULTS.qps})
+  --burst N                 queries one client address may send at once above the rate (default ${DEFAULTS.burst})
   --cache-size N            answers the cache keeps (default ${DEFAULTS.cacheEntries})
   --metrics SECONDS         log a metrics line every SECONDS (default ${DEFAULTS.metricsSeconds}; 0: only on SIGUSR1)
   -h, --help                show this help

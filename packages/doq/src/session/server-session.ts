@@ -40,7 +40,12 @@ export interface DoqRequest {
  */
 export type DoqHandler = (request: DoqRequest) => Promise<Uint8Array | undefined> | Uint8Array | undefined;
 
-/** What one client (one connection) may ask of the server; more is refused with DOQ_EXCESSIVE_LOAD. */
+/**
+ * What one client may ask of the server; more is refused with DOQ_EXCESSIVE_LOAD.
+ * Concurrency is counted per connection; the rate per connection too, unless
+ * the application shares one bucket among a client's connections
+ * ({@link DoqServerOptions.rate}, as `listenDoq` does per client address).
+ */
 export interface DoqServerLimits {
   /** Queries being handled at once. */
   readonly maxConcurrentQueries: number;
@@ -62,6 +67,8 @@ export interface DoqServerOptions {
    * outside any call of yours: poll the connection's transmit and timeout then.
    */
   readonly wake?: () => void;
+  /** The query-rate bucket to draw from, shared by a client's connections (default: the session's own, from `limits`). */
+  readonly rate?: TokenBucket;
 }
 
 /** What a {@link DoqServerSession} tells its application, drained with `pollEvent()`. */
@@ -134,7 +141,7 @@ export class DoqServerSession {
     this.handler = options.handler;
     this.wake = options.wake ?? (() => {});
     this.maxConcurrentQueries = limits.maxConcurrentQueries;
-    this.rate = new TokenBucket(limits.queriesPerSecond, limits.queryBurst);
+    this.rate = options.rate ?? new TokenBucket(limits.queriesPerSecond, limits.queryBurst);
   }
 
   /** Queries the handler is working on. */
