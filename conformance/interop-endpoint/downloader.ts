@@ -40,9 +40,9 @@ export interface Downloader {
 /** How long closing waits for the transport to finish (RFC 9000 §10.2 closing period), at most. */
 const CLOSE_WAIT_MS = 2000;
 
-function hqDownloader(settings: ConnectionSettings): Downloader {
-  const connection = connect(settings.origin.href, {
-    alpn: [HQ_ALPN],
+/** What both protocols' connections are made with. */
+function connectionOptions(settings: ConnectionSettings) {
+  return {
     ...settings.trust,
     transport: settings.transport,
     sessionStore: settings.sessionStore,
@@ -50,7 +50,11 @@ function hqDownloader(settings: ConnectionSettings): Downloader {
     ...(settings.cipherSuites !== undefined ? { cipherSuites: settings.cipherSuites } : {}),
     groups: settings.groups,
     ...(settings.grease !== undefined ? { grease: settings.grease } : {}),
-  });
+  };
+}
+
+function hqDownloader(settings: ConnectionSettings): Downloader {
+  const connection = connect(settings.origin.href, { alpn: [HQ_ALPN], ...connectionOptions(settings) });
   return {
     fetch: (url) => hqGet(connection, url.pathname),
     close: async () => {
@@ -61,15 +65,7 @@ function hqDownloader(settings: ConnectionSettings): Downloader {
 }
 
 function http3Downloader(settings: ConnectionSettings): Downloader {
-  const client = createHttp3Client({
-    ...settings.trust,
-    transport: settings.transport,
-    sessionStore: settings.sessionStore,
-    earlyData: settings.earlyData,
-    ...(settings.cipherSuites !== undefined ? { cipherSuites: settings.cipherSuites } : {}),
-    groups: settings.groups,
-    ...(settings.grease !== undefined ? { grease: settings.grease } : {}),
-  });
+  const client = createHttp3Client(connectionOptions(settings));
   return {
     async fetch(url) {
       const response = await client.fetch(url);

@@ -6,8 +6,9 @@
  */
 import { connect } from "node:net";
 import { MessageAssembler, frameMessage } from "@zquic/doq";
-import { DnsTimeoutError, formatHostPort } from "@zquic/io";
+import { formatHostPort } from "@zquic/io";
 import { ZquicError } from "@zquic/wire";
+import { boundedExchange } from "./bounded-exchange.js";
 import { sameMessageId } from "./message-id.js";
 import type { DnsServerAddress } from "./udp-exchange.js";
 
@@ -20,19 +21,10 @@ import type { DnsServerAddress } from "./udp-exchange.js";
 export function tcpExchange(server: DnsServerAddress, query: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
   const socket = connect({ host: server.host, port: server.port });
   const response = new MessageAssembler();
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const timer = setTimeout(() => finish(() => reject(new DnsTimeoutError(timeoutMs, formatHostPort(server)))), timeoutMs);
-    let done = false;
-    function finish(settle: () => void): void {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.destroy();
-      settle();
-    }
+  return boundedExchange(server, timeoutMs, () => socket.destroy(), (answer, fail) => {
     socket.on("connect", () => socket.write(frameMessage(query)));
-    socket.on("error", (error) => finish(() => reject(error)));
-    socket.on("end", () => finish(() => reject(new ZquicError("DNS_TCP_CLOSED", `${formatHostPort(server)} closed the TCP connection before a whole response`))));
+    socket.on("error", fail);
+    socket.on("end", () => fail(new ZquicError("DNS_TCP_CLOSED", `${formatHostPort(server)} closed the TCP connection before a whole response`)));
     socket.on("data", (chunk: Buffer) => {
       // Only the first message counts; octets after it are not read.
       for (let rest = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength); rest.length > 0 && !response.complete; ) {
@@ -42,7 +34,8 @@ export function tcpExchange(server: DnsServerAddress, query: Uint8Array, timeout
       }
       if (!response.complete) return;
       const reply = response.message();
-      finish(() => (sameMessageId(reply, query) ? resolve(reply) : reject(new ZquicError("DNS_ID_MISMATCH", `${formatHostPort(server)} answered over TCP with another Message ID`))));
+      if (sameMessageId(reply, query)) answer(reply);
+      else fail(new ZquicError("DNS_ID_MISMATCH", `${formatHostPort(server)} answered over TCP with another Message ID`));
     });
   });
 }

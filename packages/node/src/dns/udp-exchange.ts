@@ -4,7 +4,7 @@
  * @module
  */
 import { createSocket } from "node:dgram";
-import { DnsTimeoutError, formatHostPort } from "@zquic/io";
+import { boundedExchange } from "./bounded-exchange.js";
 import { sameMessageId } from "./message-id.js";
 
 /** A classic DNS server. */
@@ -22,21 +22,12 @@ export interface DnsServerAddress {
  */
 export function udpExchange(server: DnsServerAddress, query: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
   const socket = createSocket(server.host.includes(":") ? "udp6" : "udp4");
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const timer = setTimeout(() => finish(() => reject(new DnsTimeoutError(timeoutMs, formatHostPort(server)))), timeoutMs);
-    let done = false;
-    function finish(settle: () => void): void {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.close();
-      settle();
-    }
-    socket.on("error", (error) => finish(() => reject(error)));
+  return boundedExchange(server, timeoutMs, () => socket.close(), (answer, fail) => {
+    socket.on("error", fail);
     socket.on("message", (message) => {
       const reply = new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
       // RFC 5452 §9.1: a datagram with another ID is no answer to this query; keep waiting.
-      if (sameMessageId(reply, query)) finish(() => resolve(reply));
+      if (sameMessageId(reply, query)) answer(reply);
     });
     socket.connect(server.port, server.host, () => socket.send(query));
   });
