@@ -31,19 +31,6 @@ export async function http3Pair(handler: Http3Handler, options: { server?: Parti
   };
 }
 
-/** `length` pseudo-random bytes (a fixed pattern, cheap to make and to check). */
-export function pattern(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
 /** A readable that yields `data` in chunks of `chunk` bytes, counting what was pulled. */
 export function chunked(data: Uint8Array, chunk: number): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
   let at = 0;

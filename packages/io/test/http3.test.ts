@@ -11,7 +11,8 @@ import {
   type ApplicationFactory,
 } from "@zquic/io";
 import { certificate, readAll, sleep, until } from "./fixture.js";
-import { chunked, http3Pair, pattern, sha256 } from "./http3-fixture.js";
+import { payload } from "@zquic/testkit";
+import { chunked, http3Pair, sha256 } from "./http3-fixture.js";
 import { MemoryNetwork } from "./memory-runtime.js";
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -35,15 +36,15 @@ describe.concurrent("HTTP/3 fetch() and serve() on a memory network", () => {
   });
 
   it("streams a request body to the handler and a response body back, byte for byte", async ({ expect }) => {
-    const upload = pattern(2_000_000, 7);
+    const upload = payload(2_000_000, 7);
     const pair = await http3Pair(async (request) => {
       const received = new Uint8Array(await request.arrayBuffer());
-      return new Response(chunked(pattern(3_000_000, received.length), 100_000).stream, { headers: { "x-upload-sha256": await sha256(received) } });
+      return new Response(chunked(payload(3_000_000, received.length), 100_000).stream, { headers: { "x-upload-sha256": await sha256(received) } });
     });
     const { stream } = chunked(upload, 64 * 1024);
     const response = await pair.client.fetch(pair.url("/upload"), { method: "POST", body: stream, duplex: "half" } as RequestInit);
     expect(response.headers.get("x-upload-sha256")).toBe(await sha256(upload));
-    expect(await sha256(await readAll(response.body!))).toBe(await sha256(pattern(3_000_000, upload.length)));
+    expect(await sha256(await readAll(response.body!))).toBe(await sha256(payload(3_000_000, upload.length)));
     await pair.close();
   });
 
@@ -51,13 +52,13 @@ describe.concurrent("HTTP/3 fetch() and serve() on a memory network", () => {
     // What may be in flight while the client reads nothing: its stream window (1 MiB), the server's send
     // buffer (1 MiB), HTTP/3's per-stream allowance (64 KiB) and the body's read-ahead (256 KiB).
     const size = 8_000_000;
-    const body = chunked(pattern(size), 64 * 1024);
+    const body = chunked(payload(size, 1), 64 * 1024);
     const pair = await http3Pair(() => new Response(body.stream));
     const response = await pair.client.fetch(pair.url("/big"));
     await sleep(300);
     const pulledWhileIdle = body.pulled();
     expect(pulledWhileIdle).toBeLessThan(size / 2);
-    expect(await sha256(await readAll(response.body!))).toBe(await sha256(pattern(size)));
+    expect(await sha256(await readAll(response.body!))).toBe(await sha256(payload(size, 1)));
     expect(body.pulled()).toBe(size);
     await pair.close();
   });
@@ -117,7 +118,7 @@ describe.concurrent("HTTP/3 fetch() and serve() on a memory network", () => {
         serverSaw.push(request.signal.reason);
         return new Response("too late");
       }
-      return new Response(chunked(pattern(20_000_000), 64 * 1024).stream);
+      return new Response(chunked(payload(20_000_000, 1), 64 * 1024).stream);
     });
     const before = new AbortController();
     const pending = pair.client.fetch(pair.url("/slow"), { signal: before.signal });

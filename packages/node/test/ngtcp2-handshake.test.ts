@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemorySessionStore, QUIC_V1, QUIC_V2, connect, createHttp3Client, type SessionEntryKind } from "@zquic/node";
+import { payload } from "@zquic/testkit";
 import {
   ONLY_SUITE,
   events,
@@ -12,7 +13,6 @@ import {
   fileSha256,
   framesOf,
   parameters,
-  pattern,
   qlogRecorder,
   requirePeers,
   runGtlsClient,
@@ -34,8 +34,8 @@ let medium: string;
 beforeAll(() => {
   requirePeers();
   ws = workspace();
-  small = ws.publish("small.bin", pattern(10_000, 1));
-  medium = ws.publish("medium.bin", pattern(3_000_000, 2));
+  small = ws.publish("small.bin", payload(10_000, 1));
+  medium = ws.publish("medium.bin", payload(3_000_000, 2));
 });
 
 afterAll(() => ws?.remove());

@@ -264,19 +264,6 @@ export async function serveDirectory(
   return { server, port, origin: `https://127.0.0.1:${port}`, requests };
 }
 
-/** `length` bytes of a fixed pseudo-random pattern. */
-export function pattern(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
 /** `promise`, or a rejection naming `what` once `ms` passed: every wait in these tests is bounded. */
 export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
