@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withSeed } from "@zquic/sim";
+import { withSeed, type LinkConfig } from "@zquic/sim";
 import { connectedPair, uploads } from "@zquic/testkit";
 
 /** Parses JSON-SEQ records (RFC 7464). */
@@ -11,17 +11,23 @@ function records(lines: string[]): { name?: string; time?: number; data?: Record
   });
 }
 
+/** A connected pair whose endpoints write their qlog records into `client` and `server`. */
+function tracedPair(seed: number, link: LinkConfig): { pair: ReturnType<typeof connectedPair>; client: string[]; server: string[] } {
+  const client: string[] = [];
+  const server: string[] = [];
+  const pair = connectedPair({
+    seed,
+    link,
+    clientOptions: { qlog: () => (record) => client.push(record) },
+    serverOptions: { qlog: () => (record) => server.push(record) },
+  });
+  return { pair, client, server };
+}
+
 describe("qlog (draft-ietf-quic-qlog-main-schema-14, quic-events-13)", () => {
   it("writes a JSON-SEQ trace with packets, frames, metrics, losses and state changes", () =>
     withSeed(77, () => {
-      const client: string[] = [];
-      const server: string[] = [];
-      const pair = connectedPair({
-        seed: 77,
-        link: { latency: 10, bandwidth: 20e6, loss: 0.03 },
-        clientOptions: { qlog: () => (record) => client.push(record) },
-        serverOptions: { qlog: () => (record) => server.push(record) },
-      });
+      const { pair, client, server } = tracedPair(77, { latency: 10, bandwidth: 20e6, loss: 0.03 });
       const run = uploads(pair, [200_000]);
       expect(pair.run(run.done, 60_000)).toBe("until");
       pair.connection.close(0, "bye");
@@ -44,14 +50,7 @@ describe("qlog (draft-ietf-quic-qlog-main-schema-14, quic-events-13)", () => {
 
   it("records a key update as local_update where it starts and remote_update where it is followed (RFC 9001 §6)", () =>
     withSeed(78, () => {
-      const client: string[] = [];
-      const server: string[] = [];
-      const pair = connectedPair({
-        seed: 78,
-        link: { latency: 10, bandwidth: 20e6 },
-        clientOptions: { qlog: () => (record) => client.push(record) },
-        serverOptions: { qlog: () => (record) => server.push(record) },
-      });
+      const { pair, client, server } = tracedPair(78, { latency: 10, bandwidth: 20e6 });
       expect(pair.run(() => pair.connection.handshake.confirmed)).toBe("until");
       expect(pair.connection.updateKeys()).toBe(true);
       const run = uploads(pair, [300_000]);

@@ -1,10 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { withSeed } from "@zquic/sim";
-import { Endpoint } from "@zquic/quic";
+import { Endpoint, sameAddress } from "@zquic/quic";
 import { CLIENT_ADDRESS, SERVER_ADDRESS, connectedPair, provider, sha256Hex, testCertificate, uploads, WALL_CLOCK_START } from "@zquic/testkit";
 
 const established = (pair: ReturnType<typeof connectedPair>) => () =>
   pair.connection.handshake.confirmed && pair.accepted.some((c) => c.handshake.confirmed);
+
+/** The client's address after it migrates. */
+const MOVED = { address: "10.0.0.3", port: 50_000 };
+
+/** A 1 MiB upload during which, at 150 ms, the client moves to {@link MOVED} (RFC 9000 §9.2). */
+function uploadMigrating(pair: ReturnType<typeof connectedPair>): ReturnType<typeof uploads> {
+  const run = uploads(pair, [1 << 20]);
+  pair.net.at(150, () => {
+    pair.net.attach(pair.clientNode, MOVED);
+    pair.connection.migrate(MOVED);
+  });
+  return run;
+}
 
 function checkUploads(run: ReturnType<typeof uploads>): void {
   for (const [id, data] of run.sent) expect(sha256Hex(run.received.get(id) ?? []), `stream ${id}`).toBe(sha256Hex([data]));
@@ -42,15 +55,10 @@ describe("transport scenarios", () => {
   it("migrates the client to a new address mid-transfer (RFC 9000 §9.2)", () =>
     withSeed(63, () => {
       const pair = connectedPair({ seed: 63, link: { latency: 10, bandwidth: 50e6 } });
-      const run = uploads(pair, [1 << 20]);
-      const moved = { address: "10.0.0.3", port: 50_000 };
-      pair.net.at(150, () => {
-        pair.net.attach(pair.clientNode, moved);
-        pair.connection.migrate(moved);
-      });
+      const run = uploadMigrating(pair);
       expect(pair.run(run.done, 60_000)).toBe("until");
       checkUploads(run);
-      expect(pair.accepted[0]!.path.remote).toEqual(moved);
+      expect(pair.accepted[0]!.path.remote).toEqual(MOVED);
     }));
 
   it("still routes a late packet with a CID the client retired when it migrated, instead of resetting (RFC 9000 §5.1.2)", () =>
@@ -59,22 +67,17 @@ describe("transport scenarios", () => {
       const pair = connectedPair({
         seed: 66,
         link: { latency: 10, bandwidth: 50e6 },
-        trace: (event) => void (event.type === "send" && event.from.port === CLIENT_ADDRESS.port && event.from.address === CLIENT_ADDRESS.address && (event.data[0]! & 0x80) === 0 && (lastShortHeader = event.data.slice())),
+        trace: (event) => void (event.type === "send" && sameAddress(event.from, CLIENT_ADDRESS) && (event.data[0]! & 0x80) === 0 && (lastShortHeader = event.data.slice())),
       });
-      const run = uploads(pair, [1 << 20]);
-      const moved = { address: "10.0.0.3", port: 50_000 };
-      pair.net.at(150, () => {
-        pair.net.attach(pair.clientNode, moved);
-        pair.connection.migrate(moved);
-      });
+      const run = uploadMigrating(pair);
       expect(pair.run(run.done, 60_000)).toBe("until");
       const server = pair.accepted[0]!;
-      expect(server.path.remote).toEqual(moved);
+      expect(server.path.remote).toEqual(MOVED);
       pair.run(() => false, 200); // the RETIRE_CONNECTION_ID arrives and is acknowledged
       pair.server.handleDatagram(pair.net.now, lastShortHeader!, { local: SERVER_ADDRESS, remote: CLIENT_ADDRESS }, 0);
       // A stateless reset would go back to where the packet came from; the connection answers on its active path.
       for (let transmit = pair.server.pollTransmit(pair.net.now); transmit !== null; transmit = pair.server.pollTransmit(pair.net.now)) {
-        expect(transmit.path.remote).toEqual(moved);
+        expect(transmit.path.remote).toEqual(MOVED);
       }
       pair.run(() => false, 500);
       expect(pair.connection.isClosed).toBe(false);
