@@ -14,7 +14,8 @@ import { decodeCertificateVerify, encodeCertificateVerify, signedContent } from 
 import { decodeFinished, encodeFinished } from "./messages/finished.js";
 import type { HandshakeMessage } from "./messages/handshake.js";
 import { handshakeSignatureAlgorithm, schemeFitsKey } from "./signature-scheme.js";
-import { type Certificate, type CertificateVerifier, X509Error, parseCertificate } from "./x509/index.js";
+import { decodeCertificate } from "./x509/certificate-cache.js";
+import { type Certificate, type CertificateVerifier, X509Error } from "./x509/index.js";
 
 /** The peer's certificate chain, its decoded leaf, and the key its CertificateVerify must be checked with. */
 export interface PeerCertificate {
@@ -47,7 +48,7 @@ export function readPeerCertificate(message: HandshakeMessage, requestContext: U
 
 function decodeLeaf(der: Uint8Array): Certificate {
   try {
-    return parseCertificate(der);
+    return decodeCertificate(der);
   } catch (error) {
     if (error instanceof X509Error) throw alert("bad_certificate", `the end-entity certificate does not decode: ${error.message}`);
     throw error;

@@ -10,7 +10,8 @@
  */
 import { signatureSchemes, type CryptoProvider, type PublicKey, type SignatureAlgorithm } from "@zquic/crypto";
 import { equalBytes } from "@zquic/wire";
-import { parseCertificate, type Certificate } from "./certificate.js";
+import { type Certificate } from "./certificate.js";
+import { decodeCertificate } from "./certificate-cache.js";
 import { isoTime } from "./civil-time.js";
 import { X509Error } from "./errors.js";
 import { matchesServerName } from "./hostname.js";
@@ -62,7 +63,7 @@ function refuse({ alert, reason }: PathFailure): VerifyOutcome {
   return { ok: false, alert, reason };
 }
 
-function parseChain({ chain, leaf, purpose }: VerifyRequest): Certificate[] | PathFailure {
+function parseChain({ chain, purpose }: VerifyRequest): Certificate[] | PathFailure {
   // RFC 8446 §4.4.2.4: an empty server Certificate is a decode_error; a client's may be refused with certificate_required.
   if (chain.length === 0) {
     return purpose === "server"
@@ -72,12 +73,10 @@ function parseChain({ chain, leaf, purpose }: VerifyRequest): Certificate[] | Pa
   if (chain.length > PATH_LIMITS.maxChainCertificates) {
     return { alert: CertificateAlert.bad_certificate, reason: `chain of ${chain.length} certificates exceeds ${PATH_LIMITS.maxChainCertificates}` };
   }
-  // The handshake's decoded leaf stands in for chain[0] when it was decoded from those very bytes.
-  const decode = (der: Uint8Array, index: number): Certificate => (index === 0 && leaf !== undefined && equalBytes(leaf.der, der) ? leaf : parseCertificate(der));
   const certificates: Certificate[] = [];
   for (const [index, der] of chain.entries()) {
     try {
-      certificates.push(decode(der, index));
+      certificates.push(decodeCertificate(der)); // the handshake's leaf decode is found again here
     } catch (error) {
       if (!(error instanceof X509Error)) throw error;
       return { alert: CertificateAlert.decode_error, reason: `certificate ${index} does not decode: ${error.message}` };
