@@ -94,6 +94,19 @@ describe("HTTP/3 request cancellation", () => {
     expect(codeOf(() => pair.client.h3.sendData(id, new Uint8Array(1)))).toBe("STREAM_STOPPED");
   });
 
+  it("a request cancelled in the packet that carries it still reaches the server's application, followed by stop_sending", () => {
+    const pair = h3Pair({ seed: 35 });
+    expect(pair.run(() => pair.client.transport.isEstablished && pair.hasServer()).reason).toBe("until");
+    // The request is complete (FIN) before the cancel, so only STOP_SENDING goes out with it.
+    const id = pair.client.h3.sendRequest(get("/cancelled-at-once"), { endStream: true })!;
+    pair.client.h3.resetStream(id, H3_REQUEST_CANCELLED);
+    const server = () => pair.server().events.filter((e) => "streamId" in e && e.streamId === id).map((e) => e.type);
+    expect(pair.run(() => server().includes("stop_sending"), 2000).reason).toBe("until");
+    expect(server().slice(0, 2)).toEqual(["request", "stop_sending"]);
+    expect(pair.server().events.find((e) => e.type === "stop_sending")).toMatchObject({ errorCode: H3_REQUEST_CANCELLED });
+    expect(codeOf(() => pair.server().h3.sendResponse(id, [[":status", "200"]]))).toBe("STREAM_STOPPED");
+  });
+
   it("a server cancels one request and rejects another, which the client may retry", () => {
     const pair = h3Pair({
       seed: 35,

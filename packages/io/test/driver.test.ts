@@ -14,8 +14,9 @@ describe("the driver", () => {
     const clientPort = net.openPorts.find((port) => port !== server.address.port)!;
     const stats = net.sockets.get(clientPort)!;
     const before = stats.sendCalls;
-    // Eight writes in one synchronous burst: the flush runs once, after them.
+    // Eight writes in one synchronous burst: the flush runs once, after them (and after pending input).
     await Promise.all(writers.map((writer, i) => writer.write(text(`chunk ${i}`))));
+    await new Promise((resolve) => setImmediate(resolve));
     expect(stats.sendCalls - before).toBe(1);
     connection.close();
     await server.close();

@@ -591,9 +591,9 @@ export class H3Connection {
     // RFC 9000 §3.5: the transport answered with RESET_STREAM already.
     outbound.stopped = true;
     outbound.queue.discard();
-    // A request the application has not seen is of no concern to it.
-    if (stream.inbound?.message.started === false && this.role === "server") return;
-    this.events.push({ type: "stop_sending", streamId: id, errorCode });
+    // A request the application has not seen yet learns of it right after it is delivered.
+    if (stream.inbound?.message.started === false && this.role === "server") outbound.heldStopSending = errorCode;
+    else this.events.push({ type: "stop_sending", streamId: id, errorCode });
   }
 
   private onStreamClosed(id: number): void {
@@ -811,6 +811,8 @@ export class H3Connection {
         const priority = this.pendingPriority.take(id) ?? requestPriority(result.fields);
         if (priority !== undefined) this.applyPriority(id, priority);
         this.events.push({ type: "request", streamId: id, headers: result.fields });
+        const held = stream.outbound?.heldStopSending;
+        if (held !== undefined) this.events.push({ type: "stop_sending", streamId: id, errorCode: held });
         return;
       }
       case "informational":
@@ -1054,7 +1056,7 @@ export class H3Connection {
               capsules: undefined,
               done: false,
             },
-      outbound: setup.sends ? { queue: new SendQueue(this.transport, id), message: new OutboundMessage(id), wantsWritable: false, stopped: false } : undefined,
+      outbound: setup.sends ? { queue: new SendQueue(this.transport, id), message: new OutboundMessage(id), wantsWritable: false, stopped: false, heldStopSending: undefined } : undefined,
     };
     this.messages.set(id, stream);
     return stream;

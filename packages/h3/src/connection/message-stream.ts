@@ -36,6 +36,8 @@ export interface Outbound {
   wantsWritable: boolean;
   /** Reset by this side, or stopped by the peer. */
   stopped: boolean;
+  /** The peer's STOP_SENDING code, held back (server) until the application has seen the request. */
+  heldStopSending: number | undefined;
 }
 
 /** A request stream, or a push stream. */
