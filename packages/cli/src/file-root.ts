@@ -5,14 +5,20 @@
  *
  * @module
  */
-import { realpath, stat } from "node:fs/promises";
+import { open, realpath, type FileHandle } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 
 /** What a request path names. */
-export type RootLookup = { readonly kind: "file"; readonly path: string } | { readonly kind: "missing" } | { readonly kind: "refused"; readonly reason: string };
+type RootLookup = { readonly kind: "file"; readonly path: string } | { readonly kind: "missing" } | { readonly kind: "refused"; readonly reason: string };
 
-/** Resolves `requestPath` (`/a/b.txt`, percent-encoded) to a regular file under `root`. */
-export async function lookupUnderRoot(root: string, requestPath: string): Promise<RootLookup> {
+/** What a request path names: a regular file, opened (the caller closes `file`), or why not. */
+export type RootFile =
+  | { readonly kind: "file"; readonly path: string; readonly file: FileHandle; readonly size: number }
+  | { readonly kind: "missing" }
+  | { readonly kind: "refused"; readonly reason: string };
+
+/** Resolves `requestPath` (`/a/b.txt`, percent-encoded) to a path under `root` that exists. */
+async function resolveUnderRoot(root: string, requestPath: string): Promise<RootLookup> {
   if (!requestPath.startsWith("/")) return { kind: "refused", reason: "the path does not start with /" };
   let decoded: string;
   try {
@@ -31,8 +37,30 @@ export async function lookupUnderRoot(root: string, requestPath: string): Promis
     return { kind: "missing" };
   }
   if (!inside(base, real)) return { kind: "refused", reason: "a link leads outside the root" };
-  const info = await stat(real);
-  return info.isFile() ? { kind: "file", path: real } : { kind: "missing" };
+  return { kind: "file", path: real };
+}
+
+/**
+ * Opens the regular file `requestPath` names under `root`, with its size from
+ * the open file itself; directories and other non-files are missing.
+ */
+export async function openUnderRoot(root: string, requestPath: string): Promise<RootFile> {
+  const found = await resolveUnderRoot(root, requestPath);
+  if (found.kind !== "file") return found;
+  let file: FileHandle;
+  try {
+    file = await open(found.path, "r");
+  } catch {
+    return { kind: "missing" }; // gone since, or unreadable
+  }
+  try {
+    const info = await file.stat();
+    if (info.isFile()) return { kind: "file", path: found.path, file, size: info.size };
+  } catch {
+    // treated as missing below
+  }
+  await file.close();
+  return { kind: "missing" };
 }
 
 /** True when `path` is `base` or below it. */

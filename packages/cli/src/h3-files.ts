@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { open, type FileHandle } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import type { Http3Handler } from "@zquic/node";
-import { lookupUnderRoot } from "./file-root.js";
+import { openUnderRoot } from "./file-root.js";
 import type { ServeContext } from "./protocol.js";
 
 /** Bytes read from a file per body chunk. */
@@ -27,24 +27,18 @@ export function fileHandler(context: ServeContext): Http3Handler {
   return async (request) => {
     if (request.method !== "GET" && request.method !== "HEAD") return textResponse(405, "method not allowed\n", { allow: ALLOWED_METHODS });
     const path = new URL(request.url).pathname;
-    const found = await lookupUnderRoot(context.root, path);
+    const found = await openUnderRoot(context.root, path);
     if (found.kind !== "file") {
       context.log(`refused ${JSON.stringify(path)}: ${found.kind === "missing" ? "not found" : found.reason}`);
       return found.kind === "missing" ? textResponse(404, "not found\n") : textResponse(403, "forbidden\n");
     }
-    const file = await open(found.path, "r");
-    try {
-      const { size } = await file.stat();
-      const headers = { "content-type": "application/octet-stream", "content-length": String(size) };
-      if (request.method === "HEAD") {
-        await file.close();
-        return new Response(null, { headers });
-      }
-      return new Response(fileBody(file, size), { headers });
-    } catch (error) {
+    const { file, size } = found;
+    const headers = { "content-type": "application/octet-stream", "content-length": String(size) };
+    if (request.method === "HEAD") {
       await file.close();
-      throw error;
+      return new Response(null, { headers });
     }
+    return new Response(fileBody(file, size), { headers });
   };
 }
 

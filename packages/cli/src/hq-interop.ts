@@ -7,9 +7,8 @@
  *
  * @module
  */
-import { open } from "node:fs/promises";
 import type { QuicBidirectionalStream, QuicConnection } from "@zquic/node";
-import { lookupUnderRoot } from "./file-root.js";
+import { openUnderRoot } from "./file-root.js";
 import type { ClientSettings, Protocol, ProtocolClient, ServeContext } from "./protocol.js";
 
 /** The stream error codes this server resets refused requests with. */
@@ -65,12 +64,12 @@ async function serveRequest(stream: QuicBidirectionalStream, context: ServeConte
   const path = await readRequest(stream.readable);
   const writer = stream.writable.getWriter();
   if (path === undefined) return writer.abort({ streamErrorCode: HqErrorCode.badRequest });
-  const found = await lookupUnderRoot(context.root, path);
+  const found = await openUnderRoot(context.root, path);
   if (found.kind !== "file") {
     context.log(`refused ${JSON.stringify(path)}: ${found.kind === "missing" ? "not found" : found.reason}`);
     return writer.abort({ streamErrorCode: found.kind === "missing" ? HqErrorCode.notFound : HqErrorCode.refused });
   }
-  const file = await open(found.path, "r");
+  const { file } = found;
   try {
     const buffer = new Uint8Array(FILE_CHUNK_BYTES);
     for (;;) {
