@@ -113,7 +113,7 @@ function toRequest(fields: readonly Field[], method: string, exchange: H3Exchang
   }
   if (BODYLESS_METHODS.has(method)) {
     // Content on a GET or HEAD has no meaning (RFC 9110 §9.3.1): it is not read.
-    void exchange.body.stream.cancel();
+    exchange.body.discard();
     return new Request(url, { method, headers, signal: exchange.signal });
   }
   return new Request(url, { method, headers, signal: exchange.signal, body: exchange.body.stream, duplex: "half" } as RequestInit);
