@@ -3,22 +3,33 @@
  * that would leave it: `..` segments (also percent-encoded), absolute
  * paths, NUL bytes, and symbolic links that point outside.
  *
+ * Finding and opening a file is synchronous, as in most static file servers:
+ * on a local disk the system calls take microseconds, where each round trip
+ * through libuv's thread pool (`node:fs/promises`) cost this thread about ten
+ * times as much (bench/RESULTS.md, h3). Only the reads of large files go
+ * through the pool, a chunk at a time.
+ *
  * @module
  */
-import { open, realpath, type FileHandle } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, read, readSync, realpathSync } from "node:fs";
 import { resolve, sep } from "node:path";
 
-/** What a request path names. */
-type RootLookup = { readonly kind: "file"; readonly path: string } | { readonly kind: "missing" } | { readonly kind: "refused"; readonly reason: string };
+/** A regular file under the root, opened: read it with {@link readAt} or {@link readWhole}, then {@link closeFile}. */
+export interface OpenFile {
+  readonly kind: "file";
+  /** The file's real path. */
+  readonly path: string;
+  readonly fd: number;
+  readonly size: number;
+  /** Set by {@link closeFile}: the descriptor may belong to another file by now. */
+  closed: boolean;
+}
 
-/** What a request path names: a regular file, opened (the caller closes `file`), or why not. */
-export type RootFile =
-  | { readonly kind: "file"; readonly path: string; readonly file: FileHandle; readonly size: number }
-  | { readonly kind: "missing" }
-  | { readonly kind: "refused"; readonly reason: string };
+/** What a request path names: a regular file, opened, or why not. */
+export type RootFile = OpenFile | { readonly kind: "missing" } | { readonly kind: "refused"; readonly reason: string };
 
-/** Resolves `requestPath` (`/a/b.txt`, percent-encoded) to a path under `root` that exists. */
-async function resolveUnderRoot(root: string, requestPath: string): Promise<RootLookup> {
+/** Opens the regular file `requestPath` (`/a/b.txt`, percent-encoded) names under `root`; directories and other non-files are missing. */
+export function openUnderRoot(root: string, requestPath: string): RootFile {
   if (!requestPath.startsWith("/")) return { kind: "refused", reason: "the path does not start with /" };
   let decoded: string;
   try {
@@ -27,40 +38,49 @@ async function resolveUnderRoot(root: string, requestPath: string): Promise<Root
     return { kind: "refused", reason: "the path is not valid percent-encoding" };
   }
   if (decoded.includes("\0")) return { kind: "refused", reason: "the path holds a NUL byte" };
-  const base = await realpath(root);
+  const base = realpathSync.native(root);
   const candidate = resolve(base, `.${decoded}`);
   if (!inside(base, candidate)) return { kind: "refused", reason: "the path leads outside the root" };
-  let real: string;
+  let path: string;
+  let fd: number;
   try {
-    real = await realpath(candidate);
+    path = realpathSync.native(candidate);
+    if (!inside(base, path)) return { kind: "refused", reason: "a link leads outside the root" };
+    fd = openSync(path, "r");
   } catch {
-    return { kind: "missing" };
-  }
-  if (!inside(base, real)) return { kind: "refused", reason: "a link leads outside the root" };
-  return { kind: "file", path: real };
-}
-
-/**
- * Opens the regular file `requestPath` names under `root`, with its size from
- * the open file itself; directories and other non-files are missing.
- */
-export async function openUnderRoot(root: string, requestPath: string): Promise<RootFile> {
-  const found = await resolveUnderRoot(root, requestPath);
-  if (found.kind !== "file") return found;
-  let file: FileHandle;
-  try {
-    file = await open(found.path, "r");
-  } catch {
-    return { kind: "missing" }; // gone since, or unreadable
+    return { kind: "missing" }; // absent, or unreadable
   }
   try {
-    const info = await file.stat();
-    if (info.isFile()) return { kind: "file", path: found.path, file, size: info.size };
+    const info = fstatSync(fd);
+    if (info.isFile()) return { kind: "file", path, fd, size: info.size, closed: false };
   } catch {
     // treated as missing below
   }
-  await file.close();
+  closeSync(fd);
   return { kind: "missing" };
+}
+
+/** Reads into `buffer` from `position` through the thread pool; resolves with the bytes read (0 at the end). */
+export function readAt(file: OpenFile, buffer: Uint8Array, position: number): Promise<number> {
+  return new Promise((resolve, reject) => read(file.fd, buffer, 0, buffer.length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+}
+
+/** The whole of a small file, read at once; throws when the file is shorter than its size was. */
+export function readWhole(file: OpenFile): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(file.size);
+  for (let at = 0; at < bytes.length; ) {
+    const bytesRead = readSync(file.fd, bytes, at, bytes.length - at, at);
+    if (bytesRead === 0) throw new Error(`the file ended ${bytes.length - at} bytes short of its size`);
+    at += bytesRead;
+  }
+  return bytes;
+}
+
+/** Closes the file once; later calls do nothing (the descriptor number may be reused by then). */
+export function closeFile(file: OpenFile): void {
+  if (file.closed) return;
+  file.closed = true;
+  closeSync(file.fd);
 }
 
 /** True when `path` is `base` or below it. */

@@ -5,12 +5,11 @@
  *
  * @module
  */
-import type { FileHandle } from "node:fs/promises";
 import type { Http3Handler } from "@zquic/node";
-import { openUnderRoot } from "./file-root.js";
+import { closeFile, openUnderRoot, readAt, readWhole, type OpenFile } from "./file-root.js";
 import type { ServeContext } from "./protocol.js";
 
-/** Bytes read from a file per body chunk. */
+/** Bytes read from a file per body chunk; a file no larger is read at once and sent from memory. */
 const FILE_CHUNK_BYTES = 64 * 1024;
 
 /** RFC 9110 §9.3.1, §9.3.2: the methods a file server answers. */
@@ -24,52 +23,52 @@ function textResponse(status: number, text: string, headers: Record<string, stri
 
 /** The handler that serves the files under `context.root`. */
 export function fileHandler(context: ServeContext): Http3Handler {
-  return async (request) => {
+  return (request) => {
     if (request.method !== "GET" && request.method !== "HEAD") return textResponse(405, "method not allowed\n", { allow: ALLOWED_METHODS });
     const path = new URL(request.url).pathname;
-    const found = await openUnderRoot(context.root, path);
+    const found = openUnderRoot(context.root, path);
     if (found.kind !== "file") {
       context.log(`refused ${JSON.stringify(path)}: ${found.kind === "missing" ? "not found" : found.reason}`);
       return found.kind === "missing" ? textResponse(404, "not found\n") : textResponse(403, "forbidden\n");
     }
-    const { file, size } = found;
-    const headers = { "content-type": "application/octet-stream", "content-length": String(size) };
-    if (request.method === "HEAD") {
-      await file.close();
-      return new Response(null, { headers });
+    const headers = { "content-type": "application/octet-stream", "content-length": String(found.size) };
+    if (request.method === "HEAD" || found.size > FILE_CHUNK_BYTES) {
+      return new Response(request.method === "HEAD" ? (closeFile(found), null) : fileBody(found), { headers });
     }
-    return new Response(fileBody(file, size), { headers });
+    try {
+      return new Response(readWhole(found), { headers });
+    } finally {
+      closeFile(found);
+    }
   };
 }
 
 /**
- * The `size` bytes of a file as a stream, read as the reader asks; the file is closed at the
+ * A file's bytes as a stream, read as the reader asks; the file is closed at the
  * end, or on cancel. A file that shrinks meanwhile errors the stream (its content-length went out).
  */
-function fileBody(file: FileHandle, size: number): ReadableStream<Uint8Array> {
+function fileBody(file: OpenFile): ReadableStream<Uint8Array> {
   let position = 0;
-  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    await file.close();
-    controller.close();
-  };
   return new ReadableStream<Uint8Array>(
     {
-      start: (controller) => (size === 0 ? finish(controller) : undefined),
       async pull(controller) {
         try {
           // A fresh buffer per chunk: the reader may keep the chunk.
-          const buffer = new Uint8Array(Math.min(FILE_CHUNK_BYTES, size - position));
-          const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
-          if (bytesRead === 0) throw new Error(`the file ended ${size - position} bytes short of its content-length`);
+          const buffer = new Uint8Array(Math.min(FILE_CHUNK_BYTES, file.size - position));
+          const bytesRead = await readAt(file, buffer, position);
+          if (bytesRead === 0) throw new Error(`the file ended ${file.size - position} bytes short of its content-length`);
           position += bytesRead;
           controller.enqueue(buffer.subarray(0, bytesRead));
-          if (position >= size) await finish(controller);
+          if (position >= file.size) {
+            closeFile(file);
+            controller.close();
+          }
         } catch (error) {
-          await file.close().catch(() => undefined);
+          closeFile(file);
           throw error;
         }
       },
-      cancel: () => file.close(),
+      cancel: () => closeFile(file),
     },
     { highWaterMark: 0 },
   );

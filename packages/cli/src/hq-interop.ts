@@ -8,7 +8,7 @@
  * @module
  */
 import type { QuicBidirectionalStream, QuicConnection } from "@zquic/node";
-import { openUnderRoot } from "./file-root.js";
+import { closeFile, openUnderRoot, readAt } from "./file-root.js";
 import type { ClientSettings, Protocol, ProtocolClient, ServeContext } from "./protocol.js";
 
 /** The stream error codes this server resets refused requests with. */
@@ -64,17 +64,17 @@ async function serveRequest(stream: QuicBidirectionalStream, context: ServeConte
   const path = await readRequest(stream.readable);
   const writer = stream.writable.getWriter();
   if (path === undefined) return writer.abort({ streamErrorCode: HqErrorCode.badRequest });
-  const found = await openUnderRoot(context.root, path);
-  if (found.kind !== "file") {
-    context.log(`refused ${JSON.stringify(path)}: ${found.kind === "missing" ? "not found" : found.reason}`);
-    return writer.abort({ streamErrorCode: found.kind === "missing" ? HqErrorCode.notFound : HqErrorCode.refused });
+  const file = openUnderRoot(context.root, path);
+  if (file.kind !== "file") {
+    context.log(`refused ${JSON.stringify(path)}: ${file.kind === "missing" ? "not found" : file.reason}`);
+    return writer.abort({ streamErrorCode: file.kind === "missing" ? HqErrorCode.notFound : HqErrorCode.refused });
   }
-  const { file } = found;
   try {
     const buffer = new Uint8Array(FILE_CHUNK_BYTES);
-    for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, buffer.length);
+    for (let position = 0; ; ) {
+      const bytesRead = await readAt(file, buffer, position);
       if (bytesRead === 0) break;
+      position += bytesRead;
       // write() resolves once the transport holds a copy, so the buffer can be refilled.
       await writer.write(buffer.subarray(0, bytesRead));
     }
@@ -83,7 +83,7 @@ async function serveRequest(stream: QuicBidirectionalStream, context: ServeConte
     await writer.abort({ streamErrorCode: HqErrorCode.internal }).catch(() => undefined);
     throw error;
   } finally {
-    await file.close();
+    closeFile(file);
   }
 }
 

@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openUnderRoot } from "../src/file-root.js";
+import { closeFile, openUnderRoot, readAt, readWhole } from "../src/file-root.js";
 
 /** What `openUnderRoot` found, the file closed again. */
 async function lookup(root: string, path: string): Promise<{ kind: string; path?: string; size?: number }> {
-  const found = await openUnderRoot(root, path);
+  const found = openUnderRoot(root, path);
   if (found.kind !== "file") return { kind: found.kind };
-  await found.file.close();
+  closeFile(found);
   return { kind: found.kind, path: found.path, size: found.size };
 }
 
@@ -38,5 +38,18 @@ describe("openUnderRoot", () => {
 
   it("reports missing files and directories as missing", async () => {
     for (const path of ["/nope", "/dir", "/", "/dir/"]) expect((await lookup(root, path)).kind).toBe("missing");
+  });
+
+  it("reads a file whole or from a position, and closes it once", async () => {
+    const file = openUnderRoot(root, "/dir/b%20c.txt");
+    if (file.kind !== "file") throw new Error(file.kind);
+    expect(readWhole(file)).toEqual(new TextEncoder().encode("b"));
+    const buffer = new Uint8Array(4);
+    expect(await readAt(file, buffer, 0)).toBe(1);
+    expect(await readAt(file, buffer, 1)).toBe(0);
+    closeFile(file);
+    closeFile(file); // a second close must not close a descriptor reused since
+    expect(file.closed).toBe(true);
+    await expect(readAt(file, buffer, 0)).rejects.toThrow();
   });
 });
