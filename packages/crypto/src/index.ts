@@ -22,6 +22,7 @@ export {
 export { hkdfExpandLabel, deriveSecret } from "./hkdf-label.js";
 export { nobleProvider } from "./noble/provider.js";
 export { loadProvider } from "./load-provider.js";
+export { pooledRandom, RANDOM_POOL_SIZE } from "./random-pool.js";
 export * from "./quic/cipher-suites.js";
 export * from "./quic/versions.js";
 export * from "./quic/packet-keys.js";

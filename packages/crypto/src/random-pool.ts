@@ -13,7 +13,7 @@ import type { RandomSource } from "./provider.js";
 export const RANDOM_POOL_SIZE = 4096;
 
 /** A random source over `fill` (which overwrites a buffer with random bytes); requests larger than the pool go straight to `fill`. */
-export function pooledRandom(fill: (buffer: Uint8Array) => void): RandomSource {
+export function pooledRandom(fill: (buffer: Uint8Array<ArrayBuffer>) => void): RandomSource {
   const pool = new Uint8Array(RANDOM_POOL_SIZE);
   let offset = RANDOM_POOL_SIZE;
   return (length) => {

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { pooledRandom } from "@zquic/crypto";
 import { H3Connection, H3ErrorCode, MAX_GOAWAY_ID, type Field, type H3ConnectionOptions, type H3Event } from "@zquic/h3";
 import type { Connection, ConnectionEvent, Role, SocketAddress } from "@zquic/quic";
 import { ZquicError } from "@zquic/wire";
@@ -59,8 +60,8 @@ export interface QpackUse {
 /** RFC 9114 §5.2: at least this long (ms) between the first GOAWAY (the largest ID) and the final one. */
 const MIN_GOAWAY_GAP_MS = 10;
 
-/** Unpredictable bytes for GREASE, from the platform (web-standard `crypto`). */
-const platformRandom = (length: number): Uint8Array => crypto.getRandomValues(new Uint8Array(length));
+/** Unpredictable bytes for GREASE (drawn on every header section), from the platform's web-standard `crypto`, a pool at a time. */
+const platformRandom = pooledRandom((buffer) => crypto.getRandomValues(buffer));
 
 /** One HTTP/3 connection, bound to its transport connection. */
 export class H3Session implements StreamApplication, ExchangeHost, Http3ConnectionInfo {
