@@ -10,7 +10,7 @@
  */
 import { signatureSchemes, type CryptoProvider, type PublicKey, type SignatureAlgorithm } from "@zquic/crypto";
 import { equalBytes } from "@zquic/wire";
-import { type Certificate } from "./certificate.js";
+import type { Certificate } from "./certificate.js";
 import { decodeCertificate } from "./certificate-cache.js";
 import { isoTime } from "./civil-time.js";
 import { X509Error } from "./errors.js";
