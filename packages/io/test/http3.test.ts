@@ -146,12 +146,15 @@ describe.concurrent("HTTP/3 fetch() and serve() on a memory network", () => {
   it("closes gracefully: GOAWAY, and the request in flight still completes", async ({ expect }) => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const handling = new Promise<void>((resolve) => (arrived = resolve));
     const pair = await http3Pair(async () => {
+      arrived();
       await gate;
       return new Response("finished after GOAWAY");
     });
     const inFlight = pair.client.fetch(pair.url("/"));
-    await sleep(100);
+    await handling; // the server is processing the request when it starts closing
     const closing = pair.server.close();
     await until(() => pair.client.connections.every((c) => c.inFlight === 1));
     await sleep(100);

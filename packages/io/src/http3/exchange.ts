@@ -52,6 +52,8 @@ export class H3Exchange implements BodySource {
   readonly #writable = new Wakeup();
   #trailerFields: readonly Field[] = [];
   #paused = false;
+  /** The transport's `stream_closed` came. */
+  #transportClosed = false;
   /** Why sending can no longer go on; set with {@link #failure} or by the peer's STOP_SENDING. */
   #sendFailure: unknown;
   #failure: unknown;
@@ -87,7 +89,8 @@ export class H3Exchange implements BodySource {
         return;
       case "end":
         this.body.end();
-        return this.#trailers.resolve(this.#trailerFields);
+        this.#trailers.resolve(this.#trailerFields);
+        return this.#finishIfDone();
       case "stream_reset":
         // The peer abandoned the exchange: this side's message goes unsent too (RFC 9114 §4.1.1).
         return this.cancel(H3ErrorCode.H3_REQUEST_CANCELLED, new Http3StreamError("reset", this.id, event.errorCode));
@@ -113,9 +116,18 @@ export class H3Exchange implements BodySource {
     this.#finished.resolve();
   }
 
-  /** The transport finished the stream in both directions (RFC 9000 §3). */
+  /**
+   * The transport finished the stream in both directions (RFC 9000 §3). The
+   * exchange is over once the peer's message is too: HTTP/3 may still hold
+   * its header section, blocked on QPACK encoder instructions (RFC 9204 §2.1.2).
+   */
   streamClosed(): void {
-    this.#finished.resolve();
+    this.#transportClosed = true;
+    this.#finishIfDone();
+  }
+
+  #finishIfDone(): void {
+    if (this.#transportClosed && this.body.settled) this.#finished.resolve();
   }
 
   /** Everything still buffered is delivered now: the connection is ending. */
@@ -193,6 +205,7 @@ export class H3Exchange implements BodySource {
     if (this.body.settled) return;
     this.body.fail(new ZquicError("REQUEST_BODY_UNREAD", `the response on stream ${this.id} was sent before its request body was read to the end`));
     this.host.stopReading(this.id, H3ErrorCode.H3_NO_ERROR);
+    this.#finishIfDone();
   }
 
   // ---- the body's backpressure (BodySource) ----
@@ -217,6 +230,7 @@ export class H3Exchange implements BodySource {
   discard(reason: unknown): void {
     if (this.host.role === "client") this.cancel(H3ErrorCode.H3_REQUEST_CANCELLED, reason);
     else this.host.stopReading(this.id, H3ErrorCode.H3_NO_ERROR);
+    this.#finishIfDone();
   }
 }
 
