@@ -22,6 +22,14 @@ export function hkdfExpand(hmac: HmacFunction, hashLength: number, prk: Uint8Arr
   if (!Number.isInteger(length) || length < 0 || length > 255 * hashLength) {
     throw new ZquicError("CRYPTO_HKDF_LENGTH", `HKDF-Expand can produce 0 to ${255 * hashLength} bytes with this hash, not ${length}`);
   }
+  // One block (every QUIC and TLS 1.3 key, IV and secret): T(1) = HMAC(PRK, info ‖ 0x01), cut to length.
+  if (length <= hashLength) {
+    const input = new Uint8Array(info.length + 1);
+    input.set(info);
+    input[info.length] = 1;
+    const block = hmac(prk, input);
+    return length === block.length ? block : block.slice(0, length);
+  }
   const okm = new Uint8Array(length);
   const input = new Uint8Array(hashLength + info.length + 1);
   let previousLength = 0; // T(0) is empty
