@@ -32,9 +32,11 @@ export function fileHandler(context: ServeContext): Http3Handler {
       return found.kind === "missing" ? textResponse(404, "not found\n") : textResponse(403, "forbidden\n");
     }
     const headers = { "content-type": "application/octet-stream", "content-length": String(found.size) };
-    if (request.method === "HEAD" || found.size > FILE_CHUNK_BYTES) {
-      return new Response(request.method === "HEAD" ? (closeFile(found), null) : fileBody(found), { headers });
+    if (request.method === "HEAD") {
+      closeFile(found);
+      return new Response(null, { headers });
     }
+    if (found.size > FILE_CHUNK_BYTES) return new Response(fileBody(found), { headers });
     try {
       return new Response(readWhole(found), { headers });
     } finally {
