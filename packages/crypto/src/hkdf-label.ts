@@ -10,20 +10,6 @@ import type { CryptoProvider, HashAlgorithm } from "./provider.js";
 /** RFC 8446 §7.1: every label is prefixed with "tls13 ". */
 const LABEL_PREFIX = utf8("tls13 ");
 
-/** Label texts encoded before: the protocols use a handful of constant labels. */
-const encodedLabels = new Map<string, Uint8Array>();
-const MAX_ENCODED_LABELS = 64;
-
-/** `label` as bytes, kept for the next call while the table has room. */
-function labelBytes(label: string): Uint8Array {
-  let bytes = encodedLabels.get(label);
-  if (bytes === undefined) {
-    bytes = utf8(label);
-    if (encodedLabels.size < MAX_ENCODED_LABELS) encodedLabels.set(label, bytes);
-  }
-  return bytes;
-}
-
 /**
  * RFC 8446 §7.1: HKDF-Expand-Label(Secret, Label, Context, Length) =
  * HKDF-Expand(Secret, HkdfLabel, Length), where HkdfLabel is
@@ -38,8 +24,8 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  const encodedLabel = typeof label === "string" ? labelBytes(label) : label;
-  const fullLabelLength = LABEL_PREFIX.length + encodedLabel.length;
+  const labelBytes = typeof label === "string" ? utf8(label) : label;
+  const fullLabelLength = LABEL_PREFIX.length + labelBytes.length;
   if (fullLabelLength > 255 || context.length > 255 || length > 0xffff) {
     throw new ZquicError(
       "CRYPTO_HKDF_LABEL",
@@ -51,7 +37,7 @@ export function hkdfExpandLabel(
   info[1] = length & 0xff;
   info[2] = fullLabelLength;
   info.set(LABEL_PREFIX, 3);
-  info.set(encodedLabel, 3 + LABEL_PREFIX.length);
+  info.set(labelBytes, 3 + LABEL_PREFIX.length);
   info[3 + fullLabelLength] = context.length;
   info.set(context, 4 + fullLabelLength);
   return provider.hkdfExpand(hash, secret, info, length);

@@ -172,7 +172,7 @@ const vectors: VersionVectors[] = [
 
 describe.each(providers.map((p) => [p.name, p] as const))("%s provider", (_, provider) => {
   describe.each(vectors)("$name", (v) => {
-    const expand = (secret: Uint8Array, label: string, length: number): string => toHex(hkdfExpandLabel(provider, "sha256", secret, label, new Uint8Array(0), length));
+    const expand = (secret: Uint8Array, label: string | Uint8Array, length: number): string => toHex(hkdfExpandLabel(provider, "sha256", secret, label, new Uint8Array(0), length));
     const { labels } = versionCrypto(v.version);
 
     it("A.1: derives the Initial secrets, keys, IVs and header protection keys", () => {

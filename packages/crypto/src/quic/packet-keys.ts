@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { utf8 } from "@zquic/wire";
 import { AEAD_NONCE_LENGTH, headerProtectionKeyLength } from "../algorithms.js";
 import { hkdfExpandLabel } from "../hkdf-label.js";
 import type { Aead, CryptoProvider, HeaderProtector } from "../provider.js";
@@ -26,8 +27,12 @@ export interface PacketKeys {
 
 const NO_CONTEXT = new Uint8Array(0);
 
+/** RFC 9001 §5.2: the labels of the Initial secrets. */
+const CLIENT_IN = utf8("client in");
+const SERVER_IN = utf8("server in");
+
 /** RFC 9001 §5.1: HKDF-Expand-Label(secret, label, "", length) with the suite's hash. */
-function expandLabel(provider: CryptoProvider, suite: CipherSuite, secret: Uint8Array, label: string, length: number): Uint8Array {
+function expandLabel(provider: CryptoProvider, suite: CipherSuite, secret: Uint8Array, label: Uint8Array, length: number): Uint8Array {
   return hkdfExpandLabel(provider, suite.hash, secret, label, NO_CONTEXT, length);
 }
 
@@ -79,8 +84,8 @@ export function initialSecrets(provider: CryptoProvider, version: number, dcid: 
   const initialSecret = provider.hkdfExtract(hash, initialSalt, dcid);
   const length = provider.hashLength(hash);
   return {
-    client: hkdfExpandLabel(provider, hash, initialSecret, "client in", NO_CONTEXT, length),
-    server: hkdfExpandLabel(provider, hash, initialSecret, "server in", NO_CONTEXT, length),
+    client: hkdfExpandLabel(provider, hash, initialSecret, CLIENT_IN, NO_CONTEXT, length),
+    server: hkdfExpandLabel(provider, hash, initialSecret, SERVER_IN, NO_CONTEXT, length),
   };
 }
 

@@ -4,14 +4,19 @@
  *
  * @module
  */
-import { QUIC_V1, QUIC_V2, ZquicError, fromHex } from "@zquic/wire";
+import { QUIC_V1, QUIC_V2, ZquicError, fromHex, utf8 } from "@zquic/wire";
 
-/** The HKDF-Expand-Label labels of packet protection (RFC 9001 §5.1, §6.1). */
+/** The HKDF-Expand-Label labels of packet protection (RFC 9001 §5.1, §6.1), encoded once. */
 export interface PacketProtectionLabels {
-  readonly key: string;
-  readonly iv: string;
-  readonly hp: string;
-  readonly ku: string;
+  readonly key: Uint8Array;
+  readonly iv: Uint8Array;
+  readonly hp: Uint8Array;
+  readonly ku: Uint8Array;
+}
+
+/** The labels `prefix` key, iv, hp and ku, as bytes. */
+function labels(prefix: string): PacketProtectionLabels {
+  return { key: utf8(`${prefix} key`), iv: utf8(`${prefix} iv`), hp: utf8(`${prefix} hp`), ku: utf8(`${prefix} ku`) };
 }
 
 /** One version's packet protection constants. */
@@ -32,7 +37,7 @@ const versions: ReadonlyMap<number, VersionCrypto> = new Map([
       version: QUIC_V1,
       // RFC 9001 §5.2
       initialSalt: fromHex("38762cf7f55934b34d179ae6a4c80cadccbb7f0a"),
-      labels: { key: "quic key", iv: "quic iv", hp: "quic hp", ku: "quic ku" },
+      labels: labels("quic"),
       // RFC 9001 §5.8
       retryKey: fromHex("be0c690b9f66575a1d766b54e368c84e"),
       retryNonce: fromHex("461599d35d632bf2239825bb"),
@@ -45,7 +50,7 @@ const versions: ReadonlyMap<number, VersionCrypto> = new Map([
       // RFC 9369 §3.3.1
       initialSalt: fromHex("0dede3def700a6db819381be6e269dcbf9bd2ed9"),
       // RFC 9369 §3.3.2
-      labels: { key: "quicv2 key", iv: "quicv2 iv", hp: "quicv2 hp", ku: "quicv2 ku" },
+      labels: labels("quicv2"),
       // RFC 9369 §3.3.3
       retryKey: fromHex("8fb4b01b56ac48e260fbcbcead7ccc92"),
       retryNonce: fromHex("d86969bc2d7c6d9990efb04a"),
