@@ -34,6 +34,8 @@ export class DoqServer {
   readonly #connections = new Set<DoqServerConnection>();
   /** The query-rate bucket of each client address with connections open, and how many. */
   readonly #rates = new Map<string, { readonly bucket: TokenBucket; connections: number }>();
+  /** `options.limits` over the defaults. */
+  readonly #limits: DoqServerLimits;
   #driver!: EndpointDriver;
   #closing: Promise<void> | undefined;
 
@@ -41,7 +43,9 @@ export class DoqServer {
   constructor(
     private readonly handler: DoqHandler,
     private readonly options: DoqListenOptions,
-  ) {}
+  ) {
+    this.#limits = { ...DEFAULT_DOQ_SERVER_LIMITS, ...options.limits };
+  }
 
   /** @internal The driver, once its socket is bound. */
   attach(driver: EndpointDriver): void {
@@ -65,7 +69,7 @@ export class DoqServer {
     rate.connections++;
     const connection: DoqServerConnection = new DoqServerConnection(transport, driver, {
       handler: this.handler,
-      limits: this.options.limits ?? {},
+      limits: this.#limits,
       rate: rate.bucket,
       onEvent: this.options.onEvent ?? (() => undefined),
       onClosed: () => {
@@ -81,8 +85,7 @@ export class DoqServer {
   #rateOf(address: string): { readonly bucket: TokenBucket; connections: number } {
     let rate = this.#rates.get(address);
     if (rate === undefined) {
-      const limits = { ...DEFAULT_DOQ_SERVER_LIMITS, ...this.options.limits };
-      rate = { bucket: new TokenBucket(limits.queriesPerSecond, limits.queryBurst), connections: 0 };
+      rate = { bucket: new TokenBucket(this.#limits.queriesPerSecond, this.#limits.queryBurst), connections: 0 };
       this.#rates.set(address, rate);
     }
     return rate;
